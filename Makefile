@@ -45,8 +45,9 @@ CHECK_TARGETS :=
 .PHONY: all check install clean demo deps
 all: build-all
 
+# regress/*/module.mk are picked up by the wildcard; no need to list them.
 MODULES := $(wildcard libkey/module.mk keyd/module.mk setkey/module.mk \
-	ifipsecctl/module.mk regress/module.mk man/module.mk)
+	ifipsecctl/module.mk man/module.mk regress/*/module.mk)
 include $(MODULES)
 
 build-all: $(TARGETS)
