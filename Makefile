@@ -62,7 +62,7 @@ check: all $(CHECK_TARGETS)
 install: all $(INSTALL_TARGETS)
 
 demo: install
-	$(Q)sh scripts/demo.sh
+	$(Q)SBINDIR=$(DESTDIR)$(SBINDIR) sh scripts/demo.sh
 
 deps:
 	$(Q)sh scripts/deps.sh
