@@ -1,0 +1,114 @@
+/*
+ * Printable names for message types, extension types and satypes.
+ */
+
+#include "libkey.h"
+
+static const char *const msg_names[SADB_MAX + 1] = {
+	[SADB_RESERVED] = "SADB_RESERVED",
+	[SADB_GETSPI] = "SADB_GETSPI",
+	[SADB_UPDATE] = "SADB_UPDATE",
+	[SADB_ADD] = "SADB_ADD",
+	[SADB_DELETE] = "SADB_DELETE",
+	[SADB_GET] = "SADB_GET",
+	[SADB_ACQUIRE] = "SADB_ACQUIRE",
+	[SADB_REGISTER] = "SADB_REGISTER",
+	[SADB_EXPIRE] = "SADB_EXPIRE",
+	[SADB_FLUSH] = "SADB_FLUSH",
+	[SADB_DUMP] = "SADB_DUMP",
+	[SADB_X_PROMISC] = "SADB_X_PROMISC",
+	[SADB_X_PCHANGE] = "SADB_X_PCHANGE",
+	[SADB_X_SPDUPDATE] = "SADB_X_SPDUPDATE",
+	[SADB_X_SPDADD] = "SADB_X_SPDADD",
+	[SADB_X_SPDDELETE] = "SADB_X_SPDDELETE",
+	[SADB_X_SPDGET] = "SADB_X_SPDGET",
+	[SADB_X_SPDACQUIRE] = "SADB_X_SPDACQUIRE",
+	[SADB_X_SPDDUMP] = "SADB_X_SPDDUMP",
+	[SADB_X_SPDFLUSH] = "SADB_X_SPDFLUSH",
+	[SADB_X_SPDSETIDX] = "SADB_X_SPDSETIDX",
+	[SADB_X_SPDEXPIRE] = "SADB_X_SPDEXPIRE",
+	[SADB_X_SPDDELETE2] = "SADB_X_SPDDELETE2",
+};
+
+static const char *const if_msg_names[] = {
+	"SADB_X_IF_CREATE",
+	"SADB_X_IF_DESTROY",
+	"SADB_X_IF_SETTUNNEL",
+	"SADB_X_IF_DELTUNNEL",
+	"SADB_X_IF_SETREQID",
+	"SADB_X_IF_GET",
+	"SADB_X_IF_DUMP",
+	"SADB_X_IF_STATS",
+	"SADB_X_IF_CAPTURE",
+};
+
+static const char *const ext_names[SADB_EXT_MAX + 1] = {
+	[SADB_EXT_RESERVED] = "SADB_EXT_RESERVED",
+	[SADB_EXT_SA] = "SADB_EXT_SA",
+	[SADB_EXT_LIFETIME_CURRENT] = "SADB_EXT_LIFETIME_CURRENT",
+	[SADB_EXT_LIFETIME_HARD] = "SADB_EXT_LIFETIME_HARD",
+	[SADB_EXT_LIFETIME_SOFT] = "SADB_EXT_LIFETIME_SOFT",
+	[SADB_EXT_ADDRESS_SRC] = "SADB_EXT_ADDRESS_SRC",
+	[SADB_EXT_ADDRESS_DST] = "SADB_EXT_ADDRESS_DST",
+	[SADB_EXT_ADDRESS_PROXY] = "SADB_EXT_ADDRESS_PROXY",
+	[SADB_EXT_KEY_AUTH] = "SADB_EXT_KEY_AUTH",
+	[SADB_EXT_KEY_ENCRYPT] = "SADB_EXT_KEY_ENCRYPT",
+	[SADB_EXT_IDENTITY_SRC] = "SADB_EXT_IDENTITY_SRC",
+	[SADB_EXT_IDENTITY_DST] = "SADB_EXT_IDENTITY_DST",
+	[SADB_EXT_SENSITIVITY] = "SADB_EXT_SENSITIVITY",
+	[SADB_EXT_PROPOSAL] = "SADB_EXT_PROPOSAL",
+	[SADB_EXT_SUPPORTED_AUTH] = "SADB_EXT_SUPPORTED_AUTH",
+	[SADB_EXT_SUPPORTED_ENCRYPT] = "SADB_EXT_SUPPORTED_ENCRYPT",
+	[SADB_EXT_SPIRANGE] = "SADB_EXT_SPIRANGE",
+	[SADB_X_EXT_KMPRIVATE] = "SADB_X_EXT_KMPRIVATE",
+	[SADB_X_EXT_POLICY] = "SADB_X_EXT_POLICY",
+	[SADB_X_EXT_SA2] = "SADB_X_EXT_SA2",
+	[SADB_X_EXT_NAT_T_TYPE] = "SADB_X_EXT_NAT_T_TYPE",
+	[SADB_X_EXT_NAT_T_SPORT] = "SADB_X_EXT_NAT_T_SPORT",
+	[SADB_X_EXT_NAT_T_DPORT] = "SADB_X_EXT_NAT_T_DPORT",
+	[SADB_X_EXT_NAT_T_OAI] = "SADB_X_EXT_NAT_T_OAI",
+	[SADB_X_EXT_NAT_T_OAR] = "SADB_X_EXT_NAT_T_OAR",
+	[SADB_X_EXT_NAT_T_FRAG] = "SADB_X_EXT_NAT_T_FRAG",
+	[SADB_X_EXT_SA_REPLAY] = "SADB_X_EXT_SA_REPLAY",
+	[SADB_X_EXT_NEW_ADDRESS_SRC] = "SADB_X_EXT_NEW_ADDRESS_SRC",
+	[SADB_X_EXT_NEW_ADDRESS_DST] = "SADB_X_EXT_NEW_ADDRESS_DST",
+};
+
+/* The protocol words setkey uses for each satype. */
+static const char *const satype_names[SADB_SATYPE_MAX] = {
+	[SADB_SATYPE_UNSPEC] = "unspec",
+	[SADB_SATYPE_AH] = "ah",
+	[SADB_SATYPE_ESP] = "esp",
+	[SADB_SATYPE_RSVP] = "rsvp",
+	[SADB_SATYPE_OSPFV2] = "ospfv2",
+	[SADB_SATYPE_RIPV2] = "ripv2",
+	[SADB_SATYPE_MIP] = "mip",
+	[SADB_X_SATYPE_IPCOMP] = "ipcomp",
+	[SADB_X_SATYPE_TCPSIGNATURE] = "tcp",
+};
+
+const char *
+key_msg_type_name(uint8_t type)
+{
+	if (type <= SADB_MAX)
+		return msg_names[type];
+	if (type >= SADB_X_IF_CREATE && type <= SADB_X_IF_CAPTURE)
+		return if_msg_names[type - SADB_X_IF_CREATE];
+	return "unknown";
+}
+
+const char *
+key_ext_type_name(uint16_t exttype)
+{
+	if (exttype <= SADB_EXT_MAX)
+		return ext_names[exttype];
+	return "unknown";
+}
+
+const char *
+key_satype_name(uint8_t satype)
+{
+	if (satype < SADB_SATYPE_MAX && satype_names[satype] != NULL)
+		return satype_names[satype];
+	return "unknown";
+}
