@@ -239,7 +239,7 @@ int	key_policy_requests(const struct sadb_x_policy *policy, size_t len,
  * On success, returns 0 and a malloc'd struct sadb_x_policy with its
  * requests in *policyp and its byte length in *lenp.  On failure, returns
  * -1 with errno EINVAL and writes a message naming the offending token to
- * errbuf (for example `unknown direction while parsing "fwd"`).
+ * errbuf, such as `Invalid direction (in or out) while parsing "fwd"`.
  */
 int	key_policy_parse(const char *text, void **policyp, size_t *lenp,
 	    char *errbuf, size_t errlen);
