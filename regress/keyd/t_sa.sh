@@ -1,0 +1,501 @@
+#! /usr/bin/env atf-sh
+#
+# keyd's SA messages (GETSPI, UPDATE, ADD, DELETE, GET, FLUSH, DUMP) and
+# their error replies, checked against FreeBSD's key engine.
+#
+
+. "$(atf_get_srcdir)/keyd_test.subr"
+
+NS=kct-sa
+SA_ADDRS="src=192.168.0.3 dst=192.168.0.5"
+
+atf_test_case add_manpage cleanup
+add_manpage_head()
+{
+	atf_set descr "The setkey man-page ADD is answered to every socket without its key"
+	atf_set require.user root
+}
+add_manpage_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == send
+sendhex a $(echo $ADD_MANPAGE_HEX)
+echo == add-a
+recv a
+echo == add-b
+recv b
+echo == get
+send a GET satype=esp spi=10000 $SA_ADDRS seq=7
+recv a
+expect-none b 300
+echo == get-other-dst
+send a GET satype=esp spi=10000 src=192.168.0.3 dst=192.168.0.9
+recv a
+echo == again
+sendhex a $(echo $ADD_OTHERDST_HEX)
+recv a
+expect-none b 300
+echo == get-unknown
+send a GET satype=esp spi=10001 $SA_ADDRS
+recv a
+expect-none b 300
+EOF
+	expect_in out send '^a: sent bytes=120$'
+	for s in a b; do
+		expect_in out add-$s "^$s: msg type=ADD errno=0 satype=esp len=12 seq=0 pid=$ADD_MANPAGE_PID "
+		expect_in out add-$s "^$s:   sa spi=10000 replay=0 state=[a-z0-9]+ auth=0 encrypt=12 flags=0x40$"
+		expect_in out add-$s "^$s:   sa2 mode=tunnel reqid=100 seq=0$"
+		expect_in out add-$s "^$s:   src proto=255 plen=32 192\.168\.0\.3$"
+		expect_in out add-$s "^$s:   dst proto=255 plen=32 192\.168\.0\.5$"
+		expect_not_in out add-$s "key_"
+	done
+
+	expect_in out get '^a: msg type=GET errno=0 satype=esp len=[0-9]+ seq=7 '
+	expect_in out get '^a:   sa spi=10000 replay=0 state=mature auth=0 encrypt=12 flags=0x40$'
+	expect_in out get '^a:   sa2 mode=tunnel reqid=100 '
+	expect_in out get '^a:   key_encrypt bits=128 566572795365637572654b6579212131$'
+	expect_in out get '^a:   lifetime_current '
+	expect_in out get '^a:   src proto=255 plen=32 192\.168\.0\.3$'
+	expect_in out get '^a:   dst proto=255 plen=32 192\.168\.0\.5$'
+	expect_in out get '^b: none$'
+
+	expect_in out get-other-dst '^a: msg type=GET errno=ESRCH '
+	expect_in out again '^a: msg type=ADD errno=EEXIST '
+	expect_in out again '^b: none$'
+	expect_in out get-unknown '^a: msg type=GET errno=ESRCH '
+	expect_in out get-unknown '^b: none$'
+	keyd_alive $NS
+}
+add_manpage_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case delete cleanup
+delete_head()
+{
+	atf_set descr "DELETE with an SA extension, without one, and of an unknown SPI"
+	atf_set require.user root
+}
+delete_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+send a ADD satype=esp spi=1001 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=esp spi=1002 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=esp spi=1003 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=esp spi=1004 src=192.168.0.5 dst=192.168.0.3 enc=aes-cbc:$KEY16
+send a ADD satype=ah spi=1005 $SA_ADDRS auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
+drain a
+drain b
+echo == delete-one
+send a DELETE satype=esp spi=1001 $SA_ADDRS
+recv a
+recv b
+echo == get-deleted
+send a GET satype=esp spi=1001 $SA_ADDRS
+recv a
+echo == delete-unknown
+send a DELETE satype=esp spi=1001 $SA_ADDRS
+recv a
+expect-none b 300
+echo == delete-wrong-dst
+send a DELETE satype=esp spi=1002 src=192.168.0.3 dst=192.168.0.9
+recv a
+echo == delete-all
+send a DELETE satype=esp $SA_ADDRS
+recv a
+recv b
+echo == dump
+send a DUMP
+dumpall a
+echo == delete-none
+send a DELETE satype=esp src=192.168.0.7 dst=192.168.0.8
+recv a
+EOF
+	expect_in out delete-one '^a: msg type=DELETE errno=0 satype=esp '
+	expect_in out delete-one '^a:   sa spi=1001 '
+	expect_in out delete-one '^b: msg type=DELETE errno=0 satype=esp '
+	expect_in out get-deleted '^a: msg type=GET errno=ESRCH '
+	expect_in out delete-unknown '^a: msg type=DELETE errno=ESRCH '
+	expect_in out delete-unknown '^b: none$'
+	expect_in out delete-wrong-dst '^a: msg type=DELETE errno=ESRCH '
+	expect_in out delete-all '^a: msg type=DELETE errno=0 satype=esp '
+	expect_not_in out delete-all '^a:   sa '
+	expect_in out delete-all '^b: msg type=DELETE errno=0 satype=esp '
+	# Only the reverse-direction ESP SA and the AH SA remain.
+	expect_in out dump '^a: dumpall count=2 ordered=yes end=seq0$'
+	expect_in out dump '^a:   sa spi=1004 '
+	expect_in out dump '^a:   sa spi=1005 '
+	expect_in out delete-none '^a: msg type=DELETE errno=0 '
+	keyd_alive $NS
+}
+delete_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case malformed cleanup
+malformed_head()
+{
+	atf_set descr "Truncated messages and wrong length fields change nothing"
+	atf_set require.user root
+}
+malformed_body()
+{
+	local hex
+
+	keyd_start $NS
+	hex=$(echo $ADD_MANPAGE_HEX | tr -d ' ')
+	kc $NS out <<EOF
+open a
+open b
+send a ADD satype=esp spi=2000 $SA_ADDRS enc=aes-cbc:$KEY16
+drain a
+drain b
+echo == before
+send a DUMP
+dumpall a
+echo == truncated
+sendhex a $(echo "$hex" | cut -c1-120)
+recv a 500
+echo == short-header
+sendhex a 0203000302000000
+recv a 500
+echo == len-too-big
+sendhex a ${hex}0000000000000000
+recv a 500
+echo == len-too-small
+sendhex a $(echo "$hex" | sed 's/^020300030f00/020300030e00/')
+recv a 500
+echo == ext-overruns
+sendhex a 0203000304000000000000000000000009000900800000005665727953656375
+recv a 500
+echo == b-not-reached
+expect-none b 300
+echo == after-b
+send b DUMP
+dumpall b
+EOF
+	for s in truncated short-header len-too-big len-too-small ext-overruns; do
+		expect_not_in out $s 'errno=0 '
+	done
+	expect_in out b-not-reached '^b: none$'
+
+	# The SAD is the same as before, seen from a second connection.
+	section out before | grep -v '^a: sent' | strip_prefix > before
+	section out after-b | grep -v '^b: sent' | strip_prefix > after
+	expect_line before 'dumpall count=1 ordered=yes end=seq0'
+	if ! cmp -s before after; then
+		diff -u before after
+		atf_fail "the SAD changed after malformed messages"
+	fi
+	keyd_alive $NS
+
+	# A new connection is served as well.
+	kc $NS out2 <<EOF
+open c
+send c GET satype=esp spi=2000 $SA_ADDRS
+recv c
+EOF
+	expect_line out2 '^c: msg type=GET errno=0 '
+	expect_line out2 '^c:   sa spi=2000 '
+}
+malformed_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case getspi cleanup
+getspi_head()
+{
+	atf_set descr "GETSPI allocates in the range, creates a larval SA, and rejects a used SPI"
+	atf_set require.user root
+}
+getspi_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == single
+send a GETSPI satype=esp $SA_ADDRS spirange=4096-4096 seq=3
+recv a
+expect-none b 300
+echo == range
+send a GETSPI satype=esp $SA_ADDRS spirange=8192-12287
+recv a
+echo == default
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.7
+recv a
+echo == used
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.9 spirange=4096-4096
+recv a
+expect-none b 300
+echo == dump
+send a DUMP satype=esp
+dumpall a
+EOF
+	expect_in out single '^a: msg type=GETSPI errno=0 satype=esp len=[0-9]+ seq=3 '
+	expect_in out single '^a:   sa spi=4096 '
+	expect_in out single '^a:   src proto=[0-9]+ plen=32 192\.168\.0\.3$'
+	expect_in out single '^a:   dst proto=[0-9]+ plen=32 192\.168\.0\.5$'
+	expect_in out single '^b: none$'
+
+	section out range > range
+	expect_line range '^a: msg type=GETSPI errno=0 '
+	spi=$(sed -n 's/^a:   sa spi=\([0-9]*\) .*/\1/p' range)
+	[ -n "$spi" ] || atf_fail "GETSPI reply without an SA extension"
+	[ "$spi" -ge 8192 ] && [ "$spi" -le 12287 ] ||
+	    atf_fail "GETSPI returned SPI $spi outside 8192-12287"
+
+	section out default > default
+	expect_line default '^a: msg type=GETSPI errno=0 '
+	spi=$(sed -n 's/^a:   sa spi=\([0-9]*\) .*/\1/p' default)
+	[ -n "$spi" ] || atf_fail "GETSPI reply without an SA extension"
+	[ "$spi" -ge 256 ] && [ "$spi" -le 268435455 ] ||
+	    atf_fail "GETSPI returned SPI $spi outside 0x100-0x0fffffff"
+
+	expect_in out used '^a: msg type=GETSPI errno=EEXIST '
+	expect_in out used '^b: none$'
+	expect_in out dump '^a: dumpall count=3 ordered=yes end=seq0$'
+	expect_in out dump '^a:   sa spi=4096 replay=[0-9]+ state=larval '
+	expect_count sect.dump 'state=larval' 3
+}
+getspi_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case update cleanup
+update_head()
+{
+	atf_set descr "UPDATE makes a larval SA mature, only for the pid that created it"
+	atf_set require.user root
+}
+update_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == getspi
+send a GETSPI satype=esp $SA_ADDRS spirange=5000-5000 pid=1111
+recv a
+echo == other-pid
+send a UPDATE satype=esp spi=5000 $SA_ADDRS enc=aes-cbc:$KEY16 pid=2222
+recv a
+expect-none b 300
+echo == unknown-spi
+send a UPDATE satype=esp spi=5001 $SA_ADDRS enc=aes-cbc:$KEY16 pid=1111
+recv a
+echo == update
+send a UPDATE satype=esp spi=5000 $SA_ADDRS enc=aes-cbc:$KEY16 pid=1111
+recv a
+recv b
+echo == get
+send a GET satype=esp spi=5000 $SA_ADDRS
+recv a
+EOF
+	expect_in out getspi '^a: msg type=GETSPI errno=0 .* pid=1111 '
+	expect_in out other-pid '^a: msg type=UPDATE errno=EINVAL '
+	expect_in out other-pid '^b: none$'
+	expect_in out unknown-spi '^a: msg type=UPDATE errno=EINVAL '
+	expect_in out update '^a: msg type=UPDATE errno=0 satype=esp .* pid=1111 '
+	expect_in out update '^b: msg type=UPDATE errno=0 satype=esp '
+	expect_not_in out update 'key_encrypt'
+	expect_in out get '^a:   sa spi=5000 replay=0 state=mature '
+	expect_in out get '^a:   key_encrypt bits=128 566572795365637572654b6579212131$'
+}
+update_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case add_errors cleanup
+add_errors_head()
+{
+	atf_set descr "ADD rejects a low SPI, one lifetime, a missing or bad key, AEAD with auth"
+	atf_set require.user root
+}
+add_errors_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == spi-255
+send a ADD satype=esp spi=255 $SA_ADDRS enc=aes-cbc:$KEY16
+recv a
+echo == spi-1
+send a ADD satype=ah spi=1 $SA_ADDRS auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
+recv a
+echo == hard-only
+send a ADD satype=esp spi=3000 $SA_ADDRS enc=aes-cbc:$KEY16 lh=10
+recv a
+echo == soft-only
+send a ADD satype=esp spi=3001 $SA_ADDRS enc=aes-cbc:$KEY16 ls=10
+recv a
+echo == no-key
+send a ADD satype=esp spi=3002 $SA_ADDRS enc=aes-cbc
+recv a
+echo == ah-no-key
+send a ADD satype=ah spi=3003 $SA_ADDRS auth=hmac-sha1
+recv a
+echo == bad-key-length
+send a ADD satype=esp spi=3004 $SA_ADDRS enc=aes-cbc:0x0102030405060708090a0b0c0d0e0f
+recv a
+echo == aead-with-auth
+send a ADD satype=esp spi=3005 $SA_ADDRS enc=aes-gcm-16:0x0102030405060708090a0b0c0d0e0f1011121314 auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
+recv a
+echo == no-dst
+send a ADD satype=esp spi=3006 src=192.168.0.3 enc=aes-cbc:$KEY16
+recv a
+echo == others
+expect-none b 300
+echo == dump
+send a DUMP
+recv a
+echo == spi-256
+send a ADD satype=esp spi=256 $SA_ADDRS enc=aes-cbc:$KEY16
+recv a
+echo == both-lifetimes
+send a ADD satype=esp spi=3007 $SA_ADDRS enc=aes-cbc:$KEY16 lh=100 ls=50
+recv a
+echo == aead
+send a ADD satype=esp spi=3008 $SA_ADDRS enc=aes-gcm-16:0x0102030405060708090a0b0c0d0e0f1011121314
+recv a
+EOF
+	for s in spi-255 spi-1 hard-only soft-only no-key ah-no-key \
+	    bad-key-length aead-with-auth no-dst; do
+		expect_in out $s '^a: msg type=ADD errno=EINVAL '
+	done
+	expect_in out others '^b: none$'
+	expect_in out dump '^a: msg type=DUMP errno=ENOENT '
+	expect_in out spi-256 '^a: msg type=ADD errno=0 '
+	expect_in out both-lifetimes '^a: msg type=ADD errno=0 '
+	expect_in out both-lifetimes '^a:   lifetime_hard alloc=0 bytes=0 add=100 use=0$'
+	expect_in out both-lifetimes '^a:   lifetime_soft alloc=0 bytes=0 add=50 use=0$'
+	expect_in out aead '^a: msg type=ADD errno=0 '
+	keyd_alive $NS
+}
+add_errors_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case flush cleanup
+flush_head()
+{
+	atf_set descr "FLUSH of one satype and of all, announced to every socket"
+	atf_set require.user root
+}
+flush_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+send a ADD satype=esp spi=1001 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=esp spi=1002 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=ah spi=1003 $SA_ADDRS auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
+send a GETSPI satype=ah $SA_ADDRS spirange=1004-1004
+drain a
+drain b
+echo == flush-esp
+send a FLUSH satype=esp seq=5
+recv a
+recv b
+echo == dump-esp
+send a DUMP
+dumpall a
+echo == flush-all
+send a FLUSH
+recv a
+recv b
+echo == dump-all
+send a DUMP
+recv a
+EOF
+	expect_in out flush-esp '^a: msg type=FLUSH errno=0 satype=esp len=2 seq=5 '
+	expect_in out flush-esp '^b: msg type=FLUSH errno=0 satype=esp len=2 '
+	expect_in out dump-esp '^a: dumpall count=2 ordered=yes end=seq0$'
+	expect_in out dump-esp '^a:   sa spi=1003 '
+	expect_in out dump-esp '^a:   sa spi=1004 '
+	expect_in out flush-all '^a: msg type=FLUSH errno=0 satype=unspec len=2 '
+	expect_in out flush-all '^b: msg type=FLUSH errno=0 satype=unspec len=2 '
+	expect_in out dump-all '^a: msg type=DUMP errno=ENOENT '
+}
+flush_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case dump cleanup
+dump_head()
+{
+	atf_set descr "DUMP lists SAs newest first with seq down to 0, to the sender only"
+	atf_set require.user root
+}
+dump_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == empty
+send a DUMP
+recv a
+send a ADD satype=esp spi=1001 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=esp spi=1002 $SA_ADDRS enc=aes-cbc:$KEY16
+send a ADD satype=esp spi=1003 src=192.168.0.5 dst=192.168.0.3 enc=aes-cbc:$KEY16
+drain a
+drain b
+echo == dump
+send a DUMP seq=77
+dumpall a
+expect-none b 300
+echo == dump-ah
+send a DUMP satype=ah
+recv a
+EOF
+	expect_in out empty '^a: msg type=DUMP errno=ENOENT '
+	section out dump > dump
+	expect_line dump '^a: dumpall count=3 ordered=yes end=seq0$'
+	grep '^a: msg' dump | awk '{ print $3, $7 }' > headers
+	printf 'type=DUMP seq=2\ntype=DUMP seq=1\ntype=DUMP seq=0\n' > expected
+	if ! cmp -s headers expected; then
+		diff -u expected headers
+		atf_fail "DUMP headers are not DUMP with seq 2, 1, 0"
+	fi
+	sed -n 's/^a:   sa spi=\([0-9]*\) .*/\1/p' dump > spis
+	printf '1003\n1002\n1001\n' > expected
+	if ! cmp -s spis expected; then
+		diff -u expected spis
+		atf_fail "DUMP does not list the newest SA first"
+	fi
+	expect_count dump '^a:   key_encrypt bits=128 566572795365637572654b6579212131$' 3
+	expect_line dump '^b: none$'
+	expect_in out dump-ah '^a: msg type=DUMP errno=ENOENT satype=ah '
+}
+dump_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case add_manpage
+	atf_add_test_case delete
+	atf_add_test_case malformed
+	atf_add_test_case getspi
+	atf_add_test_case update
+	atf_add_test_case add_errors
+	atf_add_test_case flush
+	atf_add_test_case dump
+}

@@ -1,0 +1,79 @@
+#! /usr/bin/env atf-sh
+#
+# keyd with 100,000 SAs: every one is added, a dump streams all of them,
+# and another client is served while the dump is still being read.
+#
+
+. "$(atf_get_srcdir)/keyd_test.subr"
+
+NS=kct-scale
+COUNT=100000
+
+atf_test_case many_sas cleanup
+many_sas_head()
+{
+	atf_set descr "100,000 SAs are dumped while another client is served"
+	atf_set require.user root
+	atf_set timeout 600
+}
+many_sas_body()
+{
+	local pid i
+
+	keyd_start $NS
+	awk -v n=$COUNT -v key=$KEY16 'BEGIN {
+		print "open a"
+		for (i = 0; i < n; i++) {
+			printf "send a ADD satype=esp spi=%d src=192.168.%d.%d" \
+			    " dst=192.168.0.5 enc=aes-cbc:%s\n",
+			    1000 + i, int(i / 250) % 250, i % 250 + 1, key
+			print "recv a 5000"
+		}
+	}' > add_script
+	ip netns exec $NS "$KEYCLIENT" -q < add_script > add_out 2>&1
+	keyd_alive $NS
+	expect_count add_out '^a: msg type=ADD errno=0 ' $COUNT
+
+	# The dumping client reads nothing for 3 s, so keyd has the whole
+	# dump queued while the second client asks for one SA.
+	cat > dump_script <<EOF
+open a
+send a DUMP
+echo dump-sent
+sleep 3000
+dumpall a 10000 quiet
+EOF
+	ip netns exec $NS "$KEYCLIENT" -q < dump_script > dump_out 2>&1 &
+	pid=$!
+	echo $pid >> started_pids
+	i=0
+	until grep -q '^dump-sent$' dump_out; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "the dumping client did not start"
+		sleep 0.05
+	done
+	kc $NS get_out <<EOF
+open b
+send b GET satype=esp spi=51000 src=192.168.200.1 dst=192.168.0.5
+recv b 2000
+EOF
+	expect_line get_out '^b: msg type=GET errno=0 ' \
+	    "GET answered within 2 s during the dump"
+	expect_line get_out '^b:   sa spi=51000 replay=0 state=mature '
+	expect_line get_out '^b:   src proto=255 plen=32 192\.168\.200\.1$'
+
+	wait $pid
+	cat dump_out
+	expect_line dump_out "^a: dumpall count=$COUNT ordered=yes end=seq0\$"
+	expect_no_line dump_out 'errno=[A-Z]'
+	keyd_alive $NS
+}
+many_sas_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case many_sas
+}
