@@ -1,0 +1,159 @@
+#! /usr/bin/env atf-sh
+#
+# setkey against a real keyd.  Each live/NN.in is one test case, run in a
+# network namespace of its own (skt-NN-PID) with a fresh keyd, so policy
+# ids, reqids and dump order start from a known state.  The cases below
+# the golden ones cover the options that run until killed (-x, -l).
+
+. "$(atf_get_srcdir)/setkey_test.subr"
+
+# live_setup NN: creates the namespace and starts keyd in it.  A file
+# live/NN.hosts becomes the namespace's /etc/hosts, for host names with
+# several addresses.
+live_setup()
+{
+	local ns=skt-$1-$$ pid i hosts
+
+	[ -x "$KEYD" ] || atf_skip "keyd is not built: $KEYD"
+	echo "$ns" > ns_name
+	ip netns add "$ns" || atf_fail "cannot create namespace $ns"
+	ip -n "$ns" link set lo up
+	hosts=$(atf_get_srcdir)/live/$1.hosts
+	if [ -f "$hosts" ]; then
+		mkdir -p "/etc/netns/$ns"
+		cp "$hosts" "/etc/netns/$ns/hosts"
+	fi
+	ip netns exec "$ns" "$KEYD" -F > keyd.log 2>&1 &
+	pid=$!
+	echo "$pid" > keyd_pid
+	i=0
+	until ip netns exec "$ns" cat /proc/net/unix | grep -q '@keyd$'; do
+		kill -0 "$pid" 2>/dev/null || {
+			cat keyd.log
+			atf_fail "keyd exited at startup"
+		}
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "keyd does not listen on @keyd"
+		sleep 0.05
+	done
+}
+
+# live_cleanup: kills this case's keyd by its PID and deletes its
+# namespace and hosts file.
+live_cleanup()
+{
+	local ns pid
+
+	if [ -f keyd_pid ]; then
+		pid=$(cat keyd_pid)
+		kill "$pid" 2>/dev/null
+		sleep 0.1
+		kill -9 "$pid" 2>/dev/null
+	fi
+	if [ -f bg_pid ]; then
+		kill "$(cat bg_pid)" 2>/dev/null
+	fi
+	if [ -f ns_name ]; then
+		ns=$(cat ns_name)
+		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
+	fi
+	return 0
+}
+
+# in_ns: runs a command in this case's namespace.
+in_ns()
+{
+	ip netns exec "$(cat ns_name)" "$@"
+}
+
+atf_test_case promisc_x cleanup
+promisc_x_head()
+{
+	atf_set descr "setkey -x prints every message after a timestamp"
+	atf_set require.user root
+}
+promisc_x_body()
+{
+	live_setup x
+	TZ=UTC in_ns "$SETKEY" -x > x.out 2>&1 &
+	echo $! > bg_pid
+	sleep 0.3
+	atf_check -o empty -e empty in_ns "$SETKEY" -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+EOT
+	sleep 0.3
+	kill "$(cat bg_pid)"
+	cat > x.expected <<'EOT'
+12:00:00.000000 
+
+12:00:00.000000 
+sadb_msg{ version=2 type=7 errno=0 satype=0
+  len=2 reserved=0 seq=0 pid=4242
+
+EOT
+	cat x.out
+	head -n 1 x.out | mask_output > x.first
+	atf_check -o inline:"TIMESTAMP \n" cat x.first
+	atf_check -o match:'^sadb_msg\{ version=2 type=3 errno=0 satype=3$' \
+	    cat x.out
+	atf_check -o match:'^sadb_sa\{ spi=10000 replay=0 state=0$' cat x.out
+}
+promisc_x_cleanup()
+{
+	live_cleanup
+}
+
+atf_test_case shortdump_l cleanup
+shortdump_l_head()
+{
+	atf_set descr "setkey -D -l prints one line per SA every second"
+	atf_set require.user root
+}
+shortdump_l_body()
+{
+	live_setup l
+	atf_check -o empty -e empty in_ns "$SETKEY" -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 0x10001 -lh 3600 -ls 3000 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+	in_ns "$SETKEY" -D -l > l.out 2>&1 &
+	echo $! > bg_pid
+	sleep 1.5
+	kill "$(cat bg_pid)"
+	cat l.out
+	head -n 3 l.out | sed -E 's/^[0-9]{4} /MMSS /; s/ +[0-9]+\/3600/ AGE\/3600/' > l.head
+	cat > l.expected <<'EOT'
+time p   s spi      ltime   src -> dst
+MMSS esp M 00010001 AGE/3600 #255 192.168.0.5 -> #255 192.168.0.3
+MMSS esp M 00002710 ???/??? #255 192.168.0.3 -> #255 192.168.0.5
+EOT
+	atf_check -o file:l.expected cat l.head
+}
+shortdump_l_cleanup()
+{
+	live_cleanup
+}
+
+atf_init_test_cases()
+{
+	local nn
+
+	for nn in $(case_list live); do
+		atf_test_case "live_$nn" cleanup
+		eval "live_$nn""_head() {
+			atf_set descr \"\$(describe live $nn)\"
+			atf_set require.user root
+		}
+		live_$nn""_body() {
+			live_setup $nn
+			run_case live $nn ip netns exec \$(cat ns_name)
+		}
+		live_$nn""_cleanup() {
+			live_cleanup
+		}"
+		atf_add_test_case "live_$nn"
+	done
+	atf_add_test_case promisc_x
+	atf_add_test_case shortdump_l
+}
