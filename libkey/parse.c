@@ -3,6 +3,8 @@
  * key_parse(), key_align() and key_validate_ext() in sys/netipsec/key.c.
  */
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -409,7 +411,7 @@ key_satype_to_proto(uint8_t satype)
 	case SADB_X_SATYPE_IPCOMP:
 		return IPSEC_PROTO_IPCOMP;
 	case SADB_X_SATYPE_TCPSIGNATURE:
-		return 6;	/* IPPROTO_TCP */
+		return IPPROTO_TCP;
 	default:
 		return 0;
 	}
@@ -425,7 +427,7 @@ key_proto_to_satype(uint8_t proto)
 		return SADB_SATYPE_ESP;
 	case IPSEC_PROTO_IPCOMP:
 		return SADB_X_SATYPE_IPCOMP;
-	case 6:		/* IPPROTO_TCP */
+	case IPPROTO_TCP:
 		return SADB_X_SATYPE_TCPSIGNATURE;
 	default:
 		return 0;

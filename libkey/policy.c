@@ -4,6 +4,7 @@
  */
 
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <netdb.h>
 
 #include <errno.h>
@@ -13,8 +14,6 @@
 
 #include "libkey.h"
 #include "key_private.h"
-
-#define IPPROTO_TCP_NUM	6
 
 static int
 fail(const char **reason, const char *why)
@@ -28,7 +27,7 @@ static bool
 valid_proto(uint16_t proto)
 {
 	return proto == IPSEC_PROTO_ESP || proto == IPSEC_PROTO_AH ||
-	    proto == IPSEC_PROTO_IPCOMP || proto == IPPROTO_TCP_NUM;
+	    proto == IPSEC_PROTO_IPCOMP || proto == IPPROTO_TCP;
 }
 
 /* Checks the tunnel addresses of a request of rlen bytes at p. */

@@ -9,6 +9,7 @@
  */
 
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <netdb.h>
 
 #include <errno.h>
@@ -59,7 +60,7 @@ static const struct keyword actions[] = {
 	{ "esp", IPSEC_PROTO_ESP },
 	{ "ah", IPSEC_PROTO_AH },
 	{ "ipcomp", IPSEC_PROTO_IPCOMP },
-	{ "tcp", 6 },			/* IPPROTO_TCP, for TCP-MD5 */
+	{ "tcp", IPPROTO_TCP },		/* for TCP-MD5 */
 }, modes[] = {
 	{ "transport", IPSEC_MODE_TRANSPORT },
 	{ "tunnel", IPSEC_MODE_TUNNEL },

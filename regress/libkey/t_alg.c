@@ -9,7 +9,7 @@
 
 #include "libkey.h"
 
-/* What the table must hold, written out from FreeBSD's definitions. */
+/* Expected table entries, written out from FreeBSD's definitions. */
 static const struct expected {
 	enum key_alg_kind kind;
 	const char *name;

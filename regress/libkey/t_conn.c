@@ -281,7 +281,7 @@ ATF_TC_BODY(recv_peer_closed, tc)
 	make_pair(sv);
 	send_msg(sv[1], SADB_FLUSH, 1, 1, 0, 16);
 	close(sv[1]);
-	/* Queued messages are still delivered, then the close shows. */
+	/* Queued messages are still delivered before the close is reported. */
 	ATF_CHECK_EQ(key_recv(sv[0], buf, sizeof(buf), 1000), 16);
 	ATF_CHECK_EQ(key_recv(sv[0], buf, sizeof(buf), 1000), -1);
 	ATF_CHECK_EQ(errno, ECONNRESET);

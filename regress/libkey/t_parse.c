@@ -635,8 +635,8 @@ ATF_TC_BODY(proposal_partial_comb, tc)
 }
 
 /*
- * Appends an X_POLICY extension whose request area holds reqlen bytes
- * and returns a pointer to that area.
+ * Appends an X_POLICY extension with a request area of reqlen bytes and
+ * returns a pointer to that area.
  */
 static uint8_t *
 raw_policy(struct raw *r, size_t reqlen)

@@ -127,7 +127,7 @@ ATF_TC_BODY(parse_levels, tc)
 	    "out ipsec esp/transport//unique#16384");
 	roundtrip("out ipsec esp/transport//unique:65535", NULL,
 	    "out ipsec esp/transport//unique#65535");
-	/* Reqid 0 asks the kernel for one and prints as plain unique. */
+	/* Reqid 0 leaves the choice to the kernel and prints as unique. */
 	roundtrip("out ipsec esp/transport//unique:0", NULL,
 	    "out ipsec esp/transport//unique");
 }
