@@ -341,7 +341,8 @@ void	*key_recv_alloc(int fd, size_t *lenp, int timeout_ms);
  * Sends msg and waits for the reply that carries the same message type,
  * sequence number and pid, skipping other messages (broadcasts from other
  * clients).  Returns the malloc'd reply as key_recv_alloc() does; a reply
- * with sadb_msg_errno set is still returned.
+ * with sadb_msg_errno set is still returned.  Dump records count their
+ * sequence numbers down to 0, so read those with key_recv_alloc().
  */
 void	*key_request(int fd, const void *msg, size_t len, size_t *lenp,
 	    int timeout_ms);

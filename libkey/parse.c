@@ -75,34 +75,17 @@ is_address_type(uint16_t type)
 }
 
 /*
- * Checks a sockaddr that must fill the rest of an extension exactly, as
- * FreeBSD requires: base + PFKEY_ALIGN8(sa_len) == len.
+ * Checks that the sockaddr after base bytes fills the rest of the
+ * extension, as key_validate_ext() requires: base + PFKEY_ALIGN8(sa_len)
+ * == len.  Its family and length byte are checked later, in
+ * check_addresses(), as key_parse() does after the satype.
  */
 static int
 check_ext_sockaddr(struct key_msg *out, const uint8_t *p, size_t base,
     size_t len)
 {
-	const char *reason;
-	int salen;
-
-	if ((salen = key_bsd_check(p + base, len - base, &reason)) == -1)
-		return fail(out, errno, reason);
-	if (base + PFKEY_ALIGN8((size_t)salen) != len)
-		return fail(out, EINVAL,
-		    "extension length does not match its sockaddr");
-	return 0;
-}
-
-static int
-check_address(struct key_msg *out, const uint8_t *p, size_t len)
-{
-	struct sadb_address addr;
-
-	if (check_ext_sockaddr(out, p, sizeof(addr), len) == -1)
-		return -1;
-	memcpy(&addr, p, sizeof(addr));
-	if (addr.sadb_address_prefixlen > key_bsd_bits(p[sizeof(addr) + 1]))
-		return fail(out, EINVAL, "prefix length too large");
+	if (len - base < 2 || base + PFKEY_ALIGN8((size_t)p[base]) != len)
+		return fail(out, EINVAL, "sockaddr does not fill its extension");
 	return 0;
 }
 
@@ -166,7 +149,8 @@ check_ext(struct key_msg *out, uint16_t type, const uint8_t *p, size_t len)
 		return fail(out, EINVAL, "extension has the wrong size for its "
 		    "type");
 	if (is_address_type(type))
-		return check_address(out, p, len);
+		return check_ext_sockaddr(out, p, sizeof(struct sadb_address),
+		    len);
 	switch (type) {
 	case SADB_EXT_KEY_AUTH:
 	case SADB_EXT_KEY_ENCRYPT:
@@ -248,6 +232,33 @@ check_src_dst(struct key_msg *out)
 	if (s[sizeof(src)] != d[sizeof(dst)])
 		return fail(out, EINVAL, "sockaddr length of source and "
 		    "destination differs");
+	return 0;
+}
+
+/* Checks the family, sockaddr length and prefix length of every address. */
+static int
+check_addresses(struct key_msg *out)
+{
+	struct sadb_address addr;
+	const char *reason;
+	const uint8_t *p;
+	uint16_t type;
+
+	if (check_src_dst(out) == -1)
+		return -1;
+	for (type = 1; type <= SADB_EXT_MAX; type++) {
+		p = (const uint8_t *)out->ext[type];
+		if (p == NULL || !is_address_type(type))
+			continue;
+		memcpy(&addr, p, sizeof(addr));
+		if (key_bsd_check(p + sizeof(addr),
+		    PFKEY_UNUNIT64(addr.sadb_address_len) - sizeof(addr),
+		    &reason) == -1)
+			return fail(out, errno, reason);
+		if (addr.sadb_address_prefixlen >
+		    key_bsd_bits(p[sizeof(addr) + 1]))
+			return fail(out, EINVAL, "prefix length too large");
+	}
 	return 0;
 }
 
@@ -343,9 +354,10 @@ key_msg_parse(struct key_msg *out, const void *buf, size_t len)
 		return fail(out, EINVAL, "version is not PF_KEY_V2");
 	if (!is_known_type(msg.sadb_msg_type))
 		return fail(out, EINVAL, "invalid message type");
-	if (check_satype(out, msg.sadb_msg_type, msg.sadb_msg_satype) == -1)
-		return -1;
-	if (split_exts(out, buf, len) == -1 || check_src_dst(out) == -1) {
+	/* The order of the checks below decides the errno, as in FreeBSD. */
+	if (split_exts(out, buf, len) == -1 ||
+	    check_satype(out, msg.sadb_msg_type, msg.sadb_msg_satype) == -1 ||
+	    check_addresses(out) == -1) {
 		memset(out->ext, 0, sizeof(out->ext));
 		return -1;
 	}

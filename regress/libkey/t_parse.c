@@ -545,6 +545,38 @@ ATF_TC_BODY(invalid_satype, tc)
 	expect_accept(&r);
 }
 
+/*
+ * FreeBSD checks extension framing before the satype, and the satype
+ * before address families, so a message with several faults gets the
+ * errno of the first of those checks.
+ */
+ATF_TC_WITHOUT_HEAD(check_order);
+ATF_TC_BODY(check_order, tc)
+{
+	struct raw r;
+
+	/* Unsupported satype and a duplicate extension: framing first. */
+	raw_begin(&r, SADB_ADD, SADB_SATYPE_RSVP);
+	raw_sa(&r);
+	raw_sa(&r);
+	raw_end(&r);
+	expect_reject(&r, EINVAL);
+
+	/* Unsupported satype and an unknown family: satype first. */
+	raw_begin(&r, SADB_ADD, SADB_SATYPE_RSVP);
+	raw_addr(&r, SADB_EXT_ADDRESS_SRC, 255, 32, 10, 16, 3);
+	raw_addr(&r, SADB_EXT_ADDRESS_DST, 255, 32, 10, 16, 5);
+	raw_end(&r);
+	expect_reject(&r, EOPNOTSUPP);
+
+	/* Families that differ and one unknown: the mismatch first. */
+	raw_begin(&r, SADB_ADD, SADB_SATYPE_ESP);
+	raw_addr(&r, SADB_EXT_ADDRESS_SRC, 255, 32, KEY_AF_INET, 16, 3);
+	raw_addr(&r, SADB_EXT_ADDRESS_DST, 255, 32, 10, 16, 5);
+	raw_end(&r);
+	expect_reject(&r, EINVAL);
+}
+
 ATF_TC_WITHOUT_HEAD(key_bits_exceed_ext);
 ATF_TC_BODY(key_bits_exceed_ext, tc)
 {
@@ -815,6 +847,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, spddump_scope_mask);
 	ATF_TP_ADD_TC(tp, unsupported_satype);
 	ATF_TP_ADD_TC(tp, invalid_satype);
+	ATF_TP_ADD_TC(tp, check_order);
 	ATF_TP_ADD_TC(tp, key_bits_exceed_ext);
 	ATF_TP_ADD_TC(tp, identity_string);
 	ATF_TP_ADD_TC(tp, sensitivity_bitmaps);
