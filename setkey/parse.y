@@ -622,6 +622,7 @@ parse(FILE *fp)
 	parse_reset();
 	status = yyparse();
 	scanner_done();
+	parse_reset();		/* wipes the keys of a failed statement */
 	if (status != 0) {
 		printf("parse failed, line %d.\n", lineno);
 		return -1;

@@ -25,7 +25,7 @@
 #define SETKEY_VERSION	"0.1.0"
 #endif
 
-/* keyd answers every request within this time, as FreeBSD's kernel. */
+/* Time to wait for each reply, the SO_RCVTIMEO of FreeBSD's setkey. */
 #define REPLY_TIMEOUT_MS	1000
 
 struct setkey_opts opts;

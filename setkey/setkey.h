@@ -20,7 +20,7 @@
 
 #include "libkey.h"
 
-/* What the command line asked for. */
+/* The operation selected on the command line. */
 enum setkey_mode {
 	MODE_NONE = 0,
 	MODE_SCRIPT,

@@ -76,7 +76,8 @@ promisc_x_head()
 promisc_x_body()
 {
 	live_setup x
-	TZ=UTC in_ns "$SETKEY" -x > x.out 2>&1 &
+	# ip netns exec execs setkey, so $! is setkey's PID.
+	TZ=UTC ip netns exec "$(cat ns_name)" "$SETKEY" -x > x.out 2>&1 &
 	echo $! > bg_pid
 	sleep 0.3
 	atf_check -o empty -e empty in_ns "$SETKEY" -c <<'EOT'
@@ -84,20 +85,13 @@ add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecu
 EOT
 	sleep 0.3
 	kill "$(cat bg_pid)"
-	cat > x.expected <<'EOT'
-12:00:00.000000 
-
-12:00:00.000000 
-sadb_msg{ version=2 type=7 errno=0 satype=0
-  len=2 reserved=0 seq=0 pid=4242
-
-EOT
 	cat x.out
 	head -n 1 x.out | mask_output > x.first
 	atf_check -o inline:"TIMESTAMP \n" cat x.first
 	atf_check -o match:'^sadb_msg\{ version=2 type=3 errno=0 satype=3$' \
 	    cat x.out
-	atf_check -o match:'^sadb_sa\{ spi=10000 replay=0 state=0$' cat x.out
+	atf_check -o match:'^sadb_sa\{ spi=10000 replay=0 state=[0-9]$' \
+	    cat x.out
 }
 promisc_x_cleanup()
 {
@@ -115,17 +109,17 @@ shortdump_l_body()
 	live_setup l
 	atf_check -o empty -e empty in_ns "$SETKEY" -c <<'EOT'
 add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
-add 192.168.0.5 192.168.0.3 esp 0x10001 -lh 3600 -ls 3000 -E rijndael-cbc "VerySecureKey!!2";
+add 192.168.0.5 192.168.0.3 esp 0x10001 -lh 600 -ls 500 -E rijndael-cbc "VerySecureKey!!2";
 EOT
-	in_ns "$SETKEY" -D -l > l.out 2>&1 &
+	ip netns exec "$(cat ns_name)" "$SETKEY" -D -l > l.out 2>&1 &
 	echo $! > bg_pid
 	sleep 1.5
 	kill "$(cat bg_pid)"
 	cat l.out
-	head -n 3 l.out | sed -E 's/^[0-9]{4} /MMSS /; s/ +[0-9]+\/3600/ AGE\/3600/' > l.head
+	head -n 3 l.out | sed -E 's/^[0-9]{4} /MMSS /; s/ +[0-9]+\/600 / AGE\/600 /' > l.head
 	cat > l.expected <<'EOT'
 time p   s spi      ltime   src -> dst
-MMSS esp M 00010001 AGE/3600 #255 192.168.0.5 -> #255 192.168.0.3
+MMSS esp M 00010001 AGE/600 #255 192.168.0.5 -> #255 192.168.0.3
 MMSS esp M 00002710 ???/??? #255 192.168.0.3 -> #255 192.168.0.5
 EOT
 	atf_check -o file:l.expected cat l.head
