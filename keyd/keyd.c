@@ -1,0 +1,344 @@
+/*
+ * keyd: command line, daemon set-up and the event loop.
+ */
+
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keyd.h"
+
+#define PIDFILE_DIR		"/run"
+#define MAX_EVENTS		64
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: keyd [-Fhv] [-g group] [-M max-policies] [-m max-sas]\n"
+	    "            [-p pidfile] [-q queue-bytes] [-s socket] "
+	    "[foreground]\n");
+	exit(1);
+}
+
+static size_t
+parse_size(const char *arg, const char *what, size_t min)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' ||
+	    v < min || v > SIZE_MAX) {
+		fprintf(stderr, "keyd: invalid %s: %s (expected a number of "
+		    "at least %zu)\n", what, arg, min);
+		exit(1);
+	}
+	return (size_t)v;
+}
+
+static gid_t
+parse_group(const char *arg)
+{
+	struct group *gr;
+	unsigned long v;
+	char *end;
+
+	if ((gr = getgrnam(arg)) != NULL)
+		return gr->gr_gid;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v > UINT_MAX - 1) {
+		fprintf(stderr, "keyd: unknown group: %s\n", arg);
+		exit(1);
+	}
+	return (gid_t)v;
+}
+
+/*
+ * Returns the default pid file: /run/keyd.pid for the default socket,
+ * /run/keyd-NAME.pid for another one, with NAME the socket's name without
+ * '@' or directories and characters other than letters, digits, '-', '_'
+ * and '.' replaced by '_'.
+ */
+static char *
+default_pidfile(const char *sockname)
+{
+	const char *name, *slash;
+	char *path, *p;
+
+	if (strcmp(sockname, KEY_SOCKET_DEFAULT) == 0)
+		name = NULL;
+	else if (sockname[0] == '@')
+		name = sockname + 1;
+	else if ((slash = strrchr(sockname, '/')) != NULL)
+		name = slash + 1;
+	else
+		name = sockname;
+	if (name == NULL || *name == '\0') {
+		if ((path = strdup(PIDFILE_DIR "/keyd.pid")) == NULL)
+			fatal("strdup");
+		return path;
+	}
+	if (asprintf(&path, PIDFILE_DIR "/keyd-%s.pid", name) == -1)
+		fatal("asprintf");
+	for (p = path + strlen(PIDFILE_DIR "/keyd-"); *p != '\0' &&
+	    strcmp(p, ".pid") != 0; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			*p = '_';
+	return path;
+}
+
+static void
+write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, len;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0644);
+	if (fd == -1)
+		fatal("pid file %s", path);
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, (size_t)len) != len)
+		fatal("pid file %s", path);
+	close(fd);
+}
+
+/* Keeps keys out of core files and away from ptrace by other users. */
+static void
+harden(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		fatal("setrlimit RLIMIT_CORE");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl PR_SET_DUMPABLE");
+}
+
+static void
+setup_signals(struct keyd *k)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
+	if ((k->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	k->signal_ev.kind = EV_SIGNAL;
+}
+
+static void
+setup_timer(struct keyd *k)
+{
+	struct itimerspec its;
+
+	k->timerfd = timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC);
+	if (k->timerfd == -1)
+		fatal("timerfd_create");
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = 1;
+	its.it_interval.tv_sec = 1;
+	if (timerfd_settime(k->timerfd, 0, &its, NULL) == -1)
+		fatal("timerfd_settime");
+	k->timer_ev.kind = EV_TIMER;
+}
+
+static void
+add_fd(struct keyd *k, int fd, struct ev *ev)
+{
+	struct epoll_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.events = EPOLLIN;
+	e.data.ptr = ev;
+	if (epoll_ctl(k->epfd, EPOLL_CTL_ADD, fd, &e) == -1)
+		fatal("epoll_ctl");
+}
+
+static void
+handle_signal(struct keyd *k)
+{
+	struct signalfd_siginfo si;
+
+	while (read(k->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_info("SIGHUP ignored: keyd has no configuration "
+			    "to reload");
+			continue;
+		}
+		log_info("received %s, shutting down",
+		    strsignal((int)si.ssi_signo));
+		k->quit = true;
+	}
+}
+
+static void
+handle_timer(struct keyd *k)
+{
+	uint64_t expirations;
+
+	if (read(k->timerfd, &expirations, sizeof(expirations)) !=
+	    (ssize_t)sizeof(expirations))
+		return;
+	keyd_tick(k);
+}
+
+static void
+event_loop(struct keyd *k)
+{
+	struct epoll_event events[MAX_EVENTS];
+	struct ev *ev;
+	int n, i;
+
+	while (!k->quit) {
+		n = epoll_wait(k->epfd, events, MAX_EVENTS,
+		    TAILQ_EMPTY(&k->dirty) ? -1 : 0);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("epoll_wait");
+		}
+		keyd_clock(k);
+		for (i = 0; i < n; i++) {
+			ev = events[i].data.ptr;
+			switch (ev->kind) {
+			case EV_LISTEN:
+				control_accept(k);
+				break;
+			case EV_TIMER:
+				handle_timer(k);
+				break;
+			case EV_SIGNAL:
+				handle_signal(k);
+				break;
+			case EV_CLIENT:
+				control_client_event(k, ev->client,
+				    events[i].events);
+				break;
+			}
+		}
+		control_flush(k);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct keyd k;
+	const char *sockname = NULL, *group = NULL;
+	char *pidfile = NULL;
+	size_t max_sas = KEYD_MAX_SAS_DEFAULT;
+	size_t max_policies = KEYD_MAX_POLICIES_DEFAULT;
+	size_t queue_max = KEYD_QUEUE_MAX_DEFAULT;
+	int ch, foreground = 0, verbose = 0;
+
+	while ((ch = getopt(argc, argv, "Fg:hM:m:p:q:s:v")) != -1) {
+		switch (ch) {
+		case 'F':
+			foreground = 1;
+			break;
+		case 'g':
+			group = optarg;
+			break;
+		case 'M':
+			max_policies = parse_size(optarg, "maximum policies",
+			    1);
+			break;
+		case 'm':
+			max_sas = parse_size(optarg, "maximum SAs", 1);
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'q':
+			queue_max = parse_size(optarg, "queue size",
+			    KEYD_QUEUE_MAX_MIN);
+			break;
+		case 's':
+			sockname = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (strcmp(argv[optind], "foreground") != 0)
+			usage();
+		foreground = 1;
+	}
+
+	harden();
+	log_init(1, verbose);
+	if (sockname == NULL) {
+		sockname = getenv(KEY_SOCKET_ENV);
+		if (sockname == NULL || *sockname == '\0')
+			sockname = KEY_SOCKET_DEFAULT;
+	}
+
+	keyd_init(&k, max_sas, max_policies, queue_max);
+	if (group != NULL) {
+		k.group = parse_group(group);
+		k.have_group = true;
+	}
+	if ((k.rbuf = malloc(KEY_MSG_MAXLEN)) == NULL)
+		fatal("malloc");
+	if ((k.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	setup_signals(&k);
+	setup_timer(&k);
+	add_fd(&k, k.sigfd, &k.signal_ev);
+	add_fd(&k, k.timerfd, &k.timer_ev);
+	control_listen(&k, sockname);
+
+	if (!foreground) {
+		if (pidfile == NULL)
+			pidfile = default_pidfile(sockname);
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, verbose);
+	}
+	if (pidfile != NULL)
+		write_pidfile(pidfile);
+	log_info("keyd started: socket %s, pid %d", sockname, (int)getpid());
+
+	event_loop(&k);
+
+	keyd_shutdown(&k);
+	control_close(&k);
+	if (pidfile != NULL)
+		unlink(pidfile);
+	if (k.drops > 0)
+		log_info("%llu messages were dropped for full client queues",
+		    (unsigned long long)k.drops);
+	log_info("keyd stopped: all SAs deleted and their keys wiped");
+	key_wipe(k.rbuf, KEY_MSG_MAXLEN);
+	free(k.rbuf);
+	return 0;
+}
