@@ -90,7 +90,8 @@ remove_stale(const char *path, const struct sockaddr_un *sun, socklen_t len)
 /*
  * Creates the listening socket.  name starting with '@' is an abstract
  * socket; any other name is a path, created with mode 0660 and the
- * allowed group.  Exits when the name is in use.  Returns 0.
+ * allowed group.  Exits when the name is in use.  Returns 0.  The
+ * caller adds k->listenfd to the event loop.
  */
 int
 control_listen(struct keyd *k, const char *name)
@@ -128,7 +129,6 @@ control_listen(struct keyd *k, const char *name)
 	k->listenfd = fd;
 	k->sockname = name;
 	k->listen_ev.kind = EV_LISTEN;
-	ep_set(k, EPOLL_CTL_ADD, fd, EPOLLIN, &k->listen_ev);
 	return 0;
 }
 

@@ -309,14 +309,13 @@ main(int argc, char *argv[])
 	}
 	if ((k.rbuf = malloc(KEY_MSG_MAXLEN)) == NULL)
 		fatal("malloc");
-	if ((k.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		fatal("epoll_create1");
-	setup_signals(&k);
-	setup_timer(&k);
-	add_fd(&k, k.sigfd, &k.signal_ev);
-	add_fd(&k, k.timerfd, &k.timer_ev);
 	control_listen(&k, sockname);
 
+	/*
+	 * Daemonise before creating the signalfd and the epoll instance: an
+	 * epoll set made by the parent is not woken by signals queued to
+	 * the child.
+	 */
 	if (!foreground) {
 		if (pidfile == NULL)
 			pidfile = default_pidfile(sockname);
@@ -324,6 +323,13 @@ main(int argc, char *argv[])
 			fatal("daemon");
 		log_init(0, verbose);
 	}
+	if ((k.epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	setup_signals(&k);
+	setup_timer(&k);
+	add_fd(&k, k.sigfd, &k.signal_ev);
+	add_fd(&k, k.timerfd, &k.timer_ev);
+	add_fd(&k, k.listenfd, &k.listen_ev);
 	if (pidfile != NULL)
 		write_pidfile(pidfile);
 	log_info("keyd started: socket %s, pid %d", sockname, (int)getpid());
