@@ -25,6 +25,13 @@
 #include "pfkeyv2.h"
 #include "esp.h"
 
+/* The context flags reuse FreeBSD's SA flag bits, so keyd passes them on. */
+_Static_assert(ESP_F_ESN == SADB_X_SAFLAGS_ESN, "ESN flag");
+_Static_assert(ESP_PAD_SEQ == SADB_X_EXT_PSEQ, "seq-pad flag");
+_Static_assert(ESP_PAD_RANDOM == SADB_X_EXT_PRAND, "random-pad flag");
+_Static_assert(ESP_PAD_ZERO == SADB_X_EXT_PZERO, "zero-pad flag");
+_Static_assert(ESP_PAD_MASK == SADB_X_EXT_PMASK, "padding mask");
+
 struct enc_alg {
 	uint8_t			 id;
 	const char		*name;		/* setkey's name */
@@ -236,6 +243,14 @@ init_cipher(struct esp_ctx *ctx, const struct enc_alg *alg,
 	ctx->icvlen = alg->icvlen;
 	ctx->blocklen = alg->mode == ESP_MODE_CBC ? alg->ivlen : 1;
 	ctx->padalign = ctx->blocklen > 4 ? ctx->blocklen : 4;
+	/*
+	 * FreeBSD pads AES-CTR to the AES block by default (its
+	 * esp_ctr_compatibility setting), because older FreeBSD receivers
+	 * cannot decrypt a partial CTR block.  Received packets may end
+	 * anywhere.
+	 */
+	if (alg->mode == ESP_MODE_CTR)
+		ctx->padalign = 16;
 	if (alg->mode == ESP_MODE_NULL)
 		return 0;
 

@@ -19,7 +19,8 @@
  *			counter for AES-CTR, AES-GCM and ChaCha20-Poly1305;
  *			none for null encryption.
  *	pad		0-255 bytes so that payload, pad and the two trailer
- *			bytes fill whole blocks of max(4, cipher block size).
+ *			bytes fill whole blocks of max(4, cipher block size),
+ *			or of 16 bytes for AES-CTR as FreeBSD sends it.
  *			The bytes are 1, 2, 3, ... (seq-pad, RFC 4303 section
  *			2.4), zeros (zero-pad) or random (random-pad).
  *	nh		next header: 4 (IPv4) or 41 (IPv6) in tunnel mode,
@@ -39,9 +40,9 @@
  * are small positive integers below ESP_ERR_COUNT, so a caller can index a
  * per-reason drop counter array with them.
  *
- * A context is not safe for concurrent use: encryption advances its IV
- * counter and random pool.  Decryption only resets EVP state, but still
- * needs one context per thread.
+ * A context is not safe for concurrent use, because encryption advances
+ * its IV counter and random pool and every packet re-initialises the
+ * context's EVP objects.
  */
 
 #ifndef KEYD_ESP_H
@@ -122,7 +123,7 @@ struct esp_ctx {
 	const char		*auth_name;
 	size_t			 ivlen;		/* explicit IV on the wire */
 	size_t			 blocklen;	/* cipher block, 1 for streams */
-	size_t			 padalign;	/* max(4, blocklen) */
+	size_t			 padalign;	/* max(4, blocklen); 16 for CTR */
 	size_t			 icvlen;
 
 	EVP_CIPHER		*cipher;
@@ -222,8 +223,9 @@ size_t	esp_decrypt_len(const struct esp_ctx *ctx, size_t len);
  * On success stores the next header in *next_header and the payload length
  * in *payload_len.  A next header of 59 marks a dummy packet, which the
  * caller drops after updating the replay window.  Returns 0,
- * ESP_ERR_TRUNCATED, ESP_ERR_LENGTH, ESP_ERR_ICV, ESP_ERR_PADLEN,
- * ESP_ERR_PADDING, ESP_ERR_NOSPACE or ESP_ERR_CRYPTO.
+ * ESP_ERR_TRUNCATED, ESP_ERR_TOOBIG (over 65535 bytes), ESP_ERR_LENGTH,
+ * ESP_ERR_ICV, ESP_ERR_PADLEN, ESP_ERR_PADDING, ESP_ERR_NOSPACE or
+ * ESP_ERR_CRYPTO.
  */
 int	esp_decrypt(struct esp_ctx *ctx, const uint8_t *pkt, size_t len,
 	    uint32_t seq_hi, uint8_t *out, size_t out_cap,

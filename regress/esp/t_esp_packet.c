@@ -461,6 +461,38 @@ ATF_TC_BODY(tampered_packets_rejected, tc)
 	}
 }
 
+ATF_TC(aead_failure_wipes_output);
+ATF_TC_HEAD(aead_failure_wipes_output, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "A GCM packet with a bad tag leaves "
+	    "no plaintext behind, also when decrypted in place");
+}
+ATF_TC_BODY(aead_failure_wipes_output, tc)
+{
+	static const uint8_t zeros[BUFSZ];
+	struct esp_ctx ctx;
+	uint8_t payload[100], pkt[BUFSZ], out[BUFSZ], nh;
+	size_t len, plen, ctlen;
+
+	memset(payload, 0x61, sizeof(payload));
+	init_ctx(&ctx, SADB_X_EALG_AESGCM16, key32, 20, SADB_AALG_NONE, NULL,
+	    0, 0);
+	ATF_REQUIRE_EQ(esp_encrypt(&ctx, 5, 5, 4, payload, sizeof(payload),
+	    pkt, sizeof(pkt), ESP_PAD_SEQ, &len), ESP_OK);
+	ctlen = esp_decrypt_len(&ctx, len);
+	pkt[len - 1] ^= 0x80;
+
+	memset(out, 0xff, sizeof(out));
+	ATF_CHECK_EQ(esp_decrypt(&ctx, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_ERR_ICV);
+	ATF_CHECK(memcmp(out, zeros, ctlen) == 0);
+
+	ATF_CHECK_EQ(esp_decrypt(&ctx, pkt, len, 0, pkt + 16, len - 16, &nh,
+	    &plen), ESP_ERR_ICV);
+	ATF_CHECK(memcmp(pkt + 16, zeros, ctlen) == 0);
+	esp_ctx_free(&ctx);
+}
+
 ATF_TC(truncated_packets_rejected);
 ATF_TC_HEAD(truncated_packets_rejected, tc)
 {
@@ -710,6 +742,38 @@ ATF_TC_BODY(pad_modes, tc)
 	esp_ctx_free(&rx);
 }
 
+ATF_TC(ctr_pads_to_aes_block);
+ATF_TC_HEAD(ctr_pads_to_aes_block, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "AES-CTR pads to 16 bytes as FreeBSD "
+	    "does, and accepts packets padded to 4 bytes");
+}
+ATF_TC_BODY(ctr_pads_to_aes_block, tc)
+{
+	struct esp_ctx ctx;
+	uint8_t payload[20] = { 0 }, pkt[BUFSZ], out[BUFSZ], iv[8] = { 0 };
+	uint8_t nh;
+	size_t len, plen;
+
+	init_ctx(&ctx, SADB_X_EALG_AESCTR, key32, 20, SADB_AALG_NONE, NULL,
+	    0, 0);
+	ATF_REQUIRE_EQ(esp_encrypt(&ctx, 1, 1, 4, payload, 1, pkt,
+	    sizeof(pkt), ESP_PAD_SEQ, &len), ESP_OK);
+	ATF_CHECK_EQ(len, 8 + 8 + 16);
+
+	/* 6 bytes of payload, pad length 0, next header 4: 8 bytes. */
+	memcpy(pkt, "\0\0\0\1\0\0\0\2", 8);
+	memcpy(pkt + 8, iv, 8);
+	memcpy(pkt + 16, "abcdef\0\4", 8);
+	ATF_REQUIRE_EQ(esp_cipher(&ctx, true, iv, pkt + 16, 8, pkt + 16),
+	    ESP_OK);
+	ATF_CHECK_EQ(esp_decrypt(&ctx, pkt, 24, 0, out, sizeof(out), &nh,
+	    &plen), ESP_OK);
+	ATF_CHECK_EQ(plen, 6);
+	ATF_CHECK_EQ(memcmp(out, "abcdef", 6), 0);
+	esp_ctx_free(&ctx);
+}
+
 ATF_TC(iv_generation);
 ATF_TC_HEAD(iv_generation, tc)
 {
@@ -883,11 +947,13 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, round_trip_all_algorithms);
 	ATF_TP_ADD_TC(tp, legacy_algorithms);
 	ATF_TP_ADD_TC(tp, tampered_packets_rejected);
+	ATF_TP_ADD_TC(tp, aead_failure_wipes_output);
 	ATF_TP_ADD_TC(tp, truncated_packets_rejected);
 	ATF_TP_ADD_TC(tp, random_packets_safe);
 	ATF_TP_ADD_TC(tp, padding_checks);
 	ATF_TP_ADD_TC(tp, cbc_bad_padding_after_decrypt);
 	ATF_TP_ADD_TC(tp, pad_modes);
+	ATF_TP_ADD_TC(tp, ctr_pads_to_aes_block);
 	ATF_TP_ADD_TC(tp, iv_generation);
 	ATF_TP_ADD_TC(tp, encrypt_argument_errors);
 	ATF_TP_ADD_TC(tp, in_place_encrypt);
