@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -102,7 +103,8 @@ static const struct auth_alg auth_algs[] = {
 static const char *const status_text[ESP_ERR_COUNT] = {
 	[ESP_OK] = "success",
 	[ESP_ERR_TRUNCATED] = "truncated packet",
-	[ESP_ERR_LENGTH] = "ciphertext not a multiple of the block size",
+	[ESP_ERR_LENGTH] = "ciphertext not a multiple of the block size "
+	    "or of 4 bytes",
 	[ESP_ERR_ICV] = "ICV mismatch",
 	[ESP_ERR_PADLEN] = "pad length exceeds the payload",
 	[ESP_ERR_PADDING] = "invalid padding bytes",
@@ -143,21 +145,28 @@ find_auth(uint8_t id)
 	return NULL;
 }
 
+static OSSL_PROVIDER *legacy_provider;	/* kept loaded for the process */
+static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
+
 /*
- * Loads OpenSSL's legacy provider once, for Blowfish and CAST-128 (and
+ * Loads OpenSSL's legacy provider, for Blowfish and CAST-128 (and
  * RIPEMD-160 before OpenSSL 3.0.7).  try_load with retain_fallbacks keeps
  * the default provider, which an explicit load would otherwise disable.
- * NOTE: not thread-safe; keyd sets up SAs from its main thread.
  */
+static void
+try_load_legacy(void)
+{
+	legacy_provider = OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+	if (legacy_provider == NULL)
+		ERR_clear_error();
+}
+
+/* Returns whether the legacy provider is loaded, trying once per process. */
 static bool
 load_legacy(void)
 {
-	static int state;	/* 0 not tried, 1 loaded, -1 failed */
-
-	if (state == 0)
-		state = OSSL_PROVIDER_try_load(NULL, "legacy", 1) != NULL ?
-		    1 : -1;
-	return state == 1;
+	pthread_once(&legacy_once, try_load_legacy);
+	return legacy_provider != NULL;
 }
 
 static EVP_CIPHER *
@@ -330,6 +339,31 @@ init_auth(struct esp_ctx *ctx, const struct auth_alg *alg,
 	return 0;
 }
 
+/*
+ * Returns whether auth_id may accompany an AEAD cipher: none, or the id
+ * FreeBSD's kernel records for the AEAD's own authenticator (AES-GMAC of
+ * the key's size for GCM, Poly1305 for ChaCha20).  Its key is ignored.
+ */
+static bool
+aead_auth_ok(const struct enc_alg *alg, uint8_t auth_id, size_t enckeylen)
+{
+	if (auth_id == SADB_AALG_NONE)
+		return true;
+	if (alg->id == SADB_X_EALG_CHACHA20POLY1305)
+		return auth_id == SADB_X_AALG_CHACHA20POLY1305;
+	if (enckeylen < alg->saltlen)
+		return false;
+	switch (enckeylen - alg->saltlen) {
+	case 16:
+		return auth_id == SADB_X_AALG_AES128GMAC;
+	case 24:
+		return auth_id == SADB_X_AALG_AES192GMAC;
+	case 32:
+		return auth_id == SADB_X_AALG_AES256GMAC;
+	}
+	return false;
+}
+
 int
 esp_ctx_init(struct esp_ctx *ctx, uint8_t enc_id, const uint8_t *enckey,
     size_t enckeylen, uint8_t auth_id, const uint8_t *authkey,
@@ -348,15 +382,20 @@ esp_ctx_init(struct esp_ctx *ctx, uint8_t enc_id, const uint8_t *enckey,
 	enc = find_enc(enc_id);
 	if (enc == NULL)
 		return fail(ctx, -ENOTSUP, "unsupported encryption algorithm");
-	auth = find_auth(auth_id);
 	if (auth_id == SADB_X_AALG_NULL)
 		return fail(ctx, -EINVAL, "null integrity is rejected, as "
 		    "FreeBSD does; omit the integrity algorithm instead");
-	if (auth == NULL)
-		return fail(ctx, -ENOTSUP, "unsupported integrity algorithm");
-	if (enc->mode == ESP_MODE_AEAD && auth_id != SADB_AALG_NONE)
-		return fail(ctx, -EINVAL, "an AEAD cipher takes no separate "
-		    "integrity algorithm");
+	if (enc->mode == ESP_MODE_AEAD) {
+		if (!aead_auth_ok(enc, auth_id, enckeylen))
+			return fail(ctx, -EINVAL, "an AEAD cipher takes no "
+			    "separate integrity algorithm");
+		auth = find_auth(SADB_AALG_NONE);
+	} else {
+		auth = find_auth(auth_id);
+		if (auth == NULL)
+			return fail(ctx, -ENOTSUP,
+			    "unsupported integrity algorithm");
+	}
 	if (enckeylen > 0 && enckey == NULL)
 		return fail(ctx, -EINVAL, "missing encryption key");
 	if (authkeylen > 0 && authkey == NULL)
@@ -367,6 +406,8 @@ esp_ctx_init(struct esp_ctx *ctx, uint8_t enc_id, const uint8_t *enckey,
 	rc = init_cipher(ctx, enc, enckey, enckeylen);
 	if (rc == 0 && enc->mode != ESP_MODE_AEAD)
 		rc = init_auth(ctx, auth, authkey, authkeylen);
+	else if (rc == 0)
+		ctx->auth_name = auth->name;
 	return rc;
 }
 

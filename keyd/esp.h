@@ -72,7 +72,7 @@
 enum esp_status {
 	ESP_OK = 0,
 	ESP_ERR_TRUNCATED,	/* shorter than header, IV, trailer and ICV */
-	ESP_ERR_LENGTH,		/* ciphertext not a whole number of blocks */
+	ESP_ERR_LENGTH,		/* ciphertext not whole blocks or 4 bytes */
 	ESP_ERR_ICV,		/* ICV or AEAD tag mismatch */
 	ESP_ERR_PADLEN,		/* pad length exceeds the decrypted data */
 	ESP_ERR_PADDING,	/* pad bytes are not 1, 2, 3, ... */
@@ -147,8 +147,10 @@ struct esp_ctx {
 
 /*
  * Sets up ctx for one SA.  enc_id and auth_id are PF_KEY algorithm ids
- * (SADB_EALG_*, SADB_AALG_*; SADB_AALG_NONE for no integrity or with an
- * AEAD cipher).  For AES-CTR, AES-GCM and ChaCha20-Poly1305 the last 4
+ * (SADB_EALG_*, SADB_AALG_*; SADB_AALG_NONE for no integrity).  With an
+ * AEAD cipher auth_id is SADB_AALG_NONE or the id FreeBSD records for the
+ * AEAD's authenticator (SADB_X_AALG_AES128GMAC .. AES256GMAC matching the
+ * GCM key, SADB_X_AALG_CHACHA20POLY1305), and the integrity key is unused.  For AES-CTR, AES-GCM and ChaCha20-Poly1305 the last 4
  * bytes of enckey are the nonce or salt.  flags contains ESP_F_ESN and the
  * ESP_PAD_* mode that decryption checks against (see esp_decrypt()).
  *

@@ -293,13 +293,11 @@ check_length(const struct esp_ctx *ctx, size_t len, size_t ctlen)
 	if (len > ESP_MAX_PACKET)
 		return ESP_ERR_TOOBIG;
 	/*
-	 * CBC needs whole blocks.  Null encryption must keep RFC 4303's
-	 * 4-byte alignment, as FreeBSD requires; stream and AEAD ciphers
-	 * are not held to it, like FreeBSD and Linux.
+	 * CBC needs whole blocks.  RFC 4303 section 2.4 has every sender end
+	 * the ciphertext on a 4-byte boundary, and FreeBSD drops ESP packets
+	 * of other lengths, so this receiver does too (Linux accepts them).
 	 */
-	if (ctlen % ctx->blocklen != 0)
-		return ESP_ERR_LENGTH;
-	if (ctx->mode == ESP_MODE_NULL && ctlen % 4 != 0)
+	if (ctlen % ctx->blocklen != 0 || ctlen % 4 != 0)
 		return ESP_ERR_LENGTH;
 	return ESP_OK;
 }

@@ -746,7 +746,7 @@ ATF_TC(ctr_pads_to_aes_block);
 ATF_TC_HEAD(ctr_pads_to_aes_block, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "AES-CTR pads to 16 bytes as FreeBSD "
-	    "does, and accepts packets padded to 4 bytes");
+	    "does, and accepts packets padded to 4 bytes only");
 }
 ATF_TC_BODY(ctr_pads_to_aes_block, tc)
 {
@@ -771,6 +771,10 @@ ATF_TC_BODY(ctr_pads_to_aes_block, tc)
 	    &plen), ESP_OK);
 	ATF_CHECK_EQ(plen, 6);
 	ATF_CHECK_EQ(memcmp(out, "abcdef", 6), 0);
+
+	/* A ciphertext that does not end on a 4-byte boundary. */
+	ATF_CHECK_EQ(esp_decrypt(&ctx, pkt, 23, 0, out, sizeof(out), &nh,
+	    &plen), ESP_ERR_LENGTH);
 	esp_ctx_free(&ctx);
 }
 
@@ -883,7 +887,7 @@ ATF_TC(context_setup_errors);
 ATF_TC_HEAD(context_setup_errors, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "esp_ctx_init() rejects bad keys, "
-	    "unknown algorithms and AEAD with integrity");
+	    "unknown algorithms and AEAD with a foreign integrity id");
 }
 ATF_TC_BODY(context_setup_errors, tc)
 {
@@ -914,10 +918,29 @@ ATF_TC_BODY(context_setup_errors, tc)
 	    SADB_AALG_NONE, NULL, 0, 0), -ENOTSUP);
 	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_AESCBC, key32, 16,
 	    SADB_X_AALG_TCP_MD5, authkey64, 16, 0), -ENOTSUP);
+	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_AESGCM16, key32, 20,
+	    SADB_X_AALG_AES256GMAC, NULL, 0, 0), -EINVAL);
+	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_CHACHA20POLY1305, key32,
+	    36, SADB_X_AALG_AES128GMAC, NULL, 0, 0), -EINVAL);
 	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_AESCBC, key32, 16,
 	    SADB_AALG_SHA1HMAC, authkey64, 20, 0), 0);
 	ATF_CHECK_EQ(ctx.icvlen, 12);
 	ATF_CHECK_EQ(ctx.ivlen, 16);
+	esp_ctx_free(&ctx);
+
+	/* The authenticator ids FreeBSD records for AEAD SAs. */
+	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_AESGCM16, key32, 20,
+	    SADB_X_AALG_AES128GMAC, NULL, 0, 0), 0);
+	ATF_CHECK_EQ(ctx.icvlen, 16);
+	esp_ctx_free(&ctx);
+	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_AESGCM16, key32, 28,
+	    SADB_X_AALG_AES192GMAC, NULL, 0, 0), 0);
+	esp_ctx_free(&ctx);
+	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_AESGCM16, key32, 36,
+	    SADB_X_AALG_AES256GMAC, NULL, 0, 0), 0);
+	esp_ctx_free(&ctx);
+	ATF_CHECK_EQ(esp_ctx_init(&ctx, SADB_X_EALG_CHACHA20POLY1305, key32,
+	    36, SADB_X_AALG_CHACHA20POLY1305, NULL, 0, 0), 0);
 	esp_ctx_free(&ctx);
 }
 
