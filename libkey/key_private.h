@@ -10,6 +10,9 @@
 
 #include "libkey.h"
 
+/* Keeps the helpers below out of libkey.so's exported symbols. */
+#define KEY_HIDDEN	__attribute__((visibility("hidden")))
+
 /* buf.c */
 
 /*
@@ -17,10 +20,10 @@
  * after recording the error in b.  The pointer is valid until the next
  * append.
  */
-uint8_t	*key_buf_append(struct key_buf *b, size_t n);
+KEY_HIDDEN uint8_t *key_buf_append(struct key_buf *b, size_t n);
 
 /* Records err as the buffer's error unless one is recorded already. */
-void	 key_buf_set_error(struct key_buf *b, int err);
+KEY_HIDDEN void key_buf_set_error(struct key_buf *b, int err);
 
 /* addr.c */
 
@@ -29,10 +32,11 @@ void	 key_buf_set_error(struct key_buf *b, int err);
  * Returns its length (16 or 28), or -1 with errno EINVAL or EAFNOSUPPORT
  * and *reason set.
  */
-int	 key_bsd_check(const uint8_t *p, size_t avail, const char **reason);
+KEY_HIDDEN int key_bsd_check(const uint8_t *p, size_t avail,
+	    const char **reason);
 
 /* Returns the address length in bits for a BSD family: 32, 128 or 0. */
-unsigned int key_bsd_bits(uint8_t bsd_family);
+KEY_HIDDEN unsigned int key_bsd_bits(uint8_t bsd_family);
 
 /* policy.c */
 
@@ -41,7 +45,7 @@ unsigned int key_bsd_bits(uint8_t bsd_family);
  * (len at least sizeof(struct sadb_x_policy)).  Returns the number of
  * records, or -1 with errno EINVAL and *reason set.
  */
-int	 key_policy_check(const struct sadb_x_policy *policy, size_t len,
-	    const char **reason);
+KEY_HIDDEN int key_policy_check(const struct sadb_x_policy *policy,
+	    size_t len, const char **reason);
 
 #endif /* LIBKEY_KEY_PRIVATE_H */
