@@ -230,7 +230,7 @@ recv_alloc_deadline(int fd, size_t *lenp, int64_t deadline)
 		if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EMSGSIZE)
 			return NULL;
-		/* Another reader took the message after the peek, so try again. */
+		/* Another reader took the message after the peek. */
 	}
 }
 

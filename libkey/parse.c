@@ -85,7 +85,8 @@ check_ext_sockaddr(struct key_msg *out, const uint8_t *p, size_t base,
     size_t len)
 {
 	if (len - base < 2 || base + PFKEY_ALIGN8((size_t)p[base]) != len)
-		return fail(out, EINVAL, "sockaddr does not fill its extension");
+		return fail(out, EINVAL,
+		    "sockaddr does not fill its extension");
 	return 0;
 }
 
@@ -298,7 +299,8 @@ check_satype(struct key_msg *out, uint8_t type, uint8_t satype)
 		case IPSEC_POLICYSCOPE_PCB:
 			return 0;
 		default:
-			return fail(out, EINVAL, "invalid scope mask in SPDDUMP");
+			return fail(out, EINVAL,
+			    "invalid scope mask in SPDDUMP");
 		}
 	}
 	switch (satype) {

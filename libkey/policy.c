@@ -185,7 +185,8 @@ key_policy_requests(const struct sadb_x_policy *policy, size_t len,
 		errno = EINVAL;
 		return -1;
 	}
-	for (off = sizeof(*policy); off < len; off += req.sadb_x_ipsecrequest_len) {
+	for (off = sizeof(*policy); off < len;
+	    off += req.sadb_x_ipsecrequest_len) {
 		memcpy(&req, p + off, sizeof(req));
 		memset(&reqs[n], 0, sizeof(reqs[n]));
 		reqs[n].proto = req.sadb_x_ipsecrequest_proto;

@@ -396,9 +396,9 @@ check_policy_ext(const struct key_msg *m)
 	ATF_CHECK_EQ(pol.sadb_x_policy_scope, IPSEC_POLICYSCOPE_GLOBAL);
 	ATF_CHECK_EQ(pol.sadb_x_policy_id, 17u);
 	ATF_CHECK_EQ(pol.sadb_x_policy_priority, 9u);
-	ATF_REQUIRE_EQ(key_policy_requests(
-	    (const struct sadb_x_policy *)(const void *)m->ext[SADB_X_EXT_POLICY],
-	    56, reqs, KEY_POLICY_MAXREQ, &n), 0);
+	ATF_REQUIRE_EQ(key_policy_requests((const struct sadb_x_policy *)
+	    (const void *)m->ext[SADB_X_EXT_POLICY], 56, reqs,
+	    KEY_POLICY_MAXREQ, &n), 0);
 	ATF_REQUIRE_EQ(n, 1);
 	ATF_CHECK_EQ(reqs[0].proto, IPSEC_PROTO_ESP);
 	ATF_CHECK_EQ(reqs[0].mode, IPSEC_MODE_TUNNEL);
