@@ -255,8 +255,8 @@ init_cipher(struct esp_ctx *ctx, const struct enc_alg *alg,
 	/*
 	 * FreeBSD pads AES-CTR to the AES block by default (its
 	 * esp_ctr_compatibility setting), because older FreeBSD receivers
-	 * cannot decrypt a partial CTR block.  Received packets may end
-	 * anywhere.
+	 * cannot decrypt a partial CTR block.  Received packets need only
+	 * end on a 4-byte boundary.
 	 */
 	if (alg->mode == ESP_MODE_CTR)
 		ctx->padalign = 16;

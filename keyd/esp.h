@@ -155,11 +155,13 @@ struct esp_ctx {
  * ESP_PAD_* mode that decryption checks against (see esp_decrypt()).
  *
  * Returns 0, or a negative errno with ctx->error describing the failure:
- * -EINVAL for a key of the wrong length or an AEAD cipher combined with an
- * integrity algorithm, -ENOTSUP for an algorithm id this module does not
- * implement, -ENOENT when OpenSSL provides no implementation (Blowfish and
- * CAST-128 need its legacy provider), -ENOMEM, or -EIO for another OpenSSL
- * failure.  On failure ctx needs no esp_ctx_free().
+ *	-EINVAL		a key of the wrong length, or an AEAD cipher with
+ *			another integrity algorithm
+ *	-ENOTSUP	an algorithm id this module does not implement
+ *	-ENOENT		OpenSSL provides no implementation (Blowfish and
+ *			CAST-128 need its legacy provider)
+ *	-ENOMEM, -EIO	out of memory, or another OpenSSL failure
+ * On failure ctx needs no esp_ctx_free().
  */
 int	esp_ctx_init(struct esp_ctx *ctx, uint8_t enc_id, const uint8_t *enckey,
 	    size_t enckeylen, uint8_t auth_id, const uint8_t *authkey,
