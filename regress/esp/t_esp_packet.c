@@ -15,6 +15,7 @@
 
 #include "pfkeyv2.h"
 #include "esp.h"
+#include "replay.h"
 #include "vectors.h"
 
 #define BUFSZ	2048
@@ -332,6 +333,90 @@ static bool
 has_integrity(const struct esp_ctx *ctx)
 {
 	return ctx->icvlen > 0;
+}
+
+/*
+ * Runs one received packet through the inbound steps keyd takes: read
+ * the header, check the window, decrypt with the inferred high half and
+ * mark the window.  Returns the first failing step's status, with ESP
+ * codes offset by 100 to tell them from REPLAY_ERR_* codes.
+ */
+static int
+receive_packet(struct esp_ctx *ctx, struct replay_window *w,
+    const uint8_t *pkt, size_t len, uint8_t *out, size_t *plen)
+{
+	uint32_t spi, seq_lo;
+	uint64_t seq;
+	uint8_t nh;
+	int rc;
+
+	rc = esp_peek(pkt, len, &spi, &seq_lo);
+	if (rc != ESP_OK)
+		return 100 + rc;
+	rc = replay_check(w, seq_lo, &seq);
+	if (rc != REPLAY_OK)
+		return rc;
+	rc = esp_decrypt(ctx, pkt, len, (uint32_t)(seq >> 32), out, BUFSZ,
+	    &nh, plen);
+	if (rc != ESP_OK)
+		return 100 + rc;
+	return replay_update(w, seq);
+}
+
+ATF_TC(esn_flow_across_rollover);
+ATF_TC_HEAD(esn_flow_across_rollover, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Packets numbered across 2^32 with ESN "
+	    "pass the inbound steps out of order, and replays fail");
+}
+ATF_TC_BODY(esn_flow_across_rollover, tc)
+{
+	static const size_t order[] = { 0, 1, 3, 2, 5, 4 };
+	static const struct alg_pair algs[] = {
+		{ SADB_X_EALG_AESGCM16, 20, SADB_AALG_NONE, 0 },
+		{ SADB_X_EALG_AESCBC, 16, SADB_X_AALG_SHA2_256, 32 },
+	};
+	struct esp_ctx tx, rx;
+	struct replay_counter counter;
+	struct replay_window w;
+	uint8_t pkts[6][256], payload[64], out[BUFSZ];
+	size_t lens[6], a, i, plen;
+	uint64_t seq;
+
+	memset(payload, 0x2e, sizeof(payload));
+	for (a = 0; a < 2; a++) {
+		init_ctx(&tx, algs[a].enc_id, key32, algs[a].keylen,
+		    algs[a].auth_id, authkey64, algs[a].authkeylen, ESP_F_ESN);
+		init_ctx(&rx, algs[a].enc_id, key32, algs[a].keylen,
+		    algs[a].auth_id, authkey64, algs[a].authkeylen, ESP_F_ESN);
+		replay_counter_init(&counter, true, false);
+		counter.last = UINT32_MAX - 3;
+		ATF_REQUIRE_EQ(replay_window_init(&w, 32, true), 0);
+		ATF_REQUIRE_EQ(replay_update(&w, UINT32_MAX - 3), REPLAY_OK);
+
+		for (i = 0; i < 6; i++) {
+			ATF_REQUIRE_EQ(replay_counter_next(&counter, &seq),
+			    REPLAY_OK);
+			ATF_REQUIRE_EQ(esp_encrypt(&tx, 0x4000, seq, 4,
+			    payload, sizeof(payload), pkts[i],
+			    sizeof(pkts[i]), ESP_PAD_SEQ, &lens[i]), ESP_OK);
+		}
+		ATF_CHECK_EQ(seq, (UINT64_C(1) << 32) + 2);
+		for (i = 0; i < 6; i++) {
+			ATF_CHECK_EQ_MSG(receive_packet(&rx, &w,
+			    pkts[order[i]], lens[order[i]], out, &plen), 0,
+			    "%s packet %zu", rx.enc_name, order[i]);
+			ATF_CHECK_EQ(plen, sizeof(payload));
+		}
+		ATF_CHECK_EQ(w.top, (UINT64_C(1) << 32) + 2);
+		for (i = 0; i < 6; i++)
+			ATF_CHECK_EQ_MSG(receive_packet(&rx, &w, pkts[i],
+			    lens[i], out, &plen), REPLAY_ERR_DUPLICATE,
+			    "%s replay of packet %zu", rx.enc_name, i);
+		replay_window_free(&w);
+		esp_ctx_free(&tx);
+		esp_ctx_free(&rx);
+	}
 }
 
 ATF_TC(round_trip_all_algorithms);
@@ -967,6 +1052,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, freebsd_tunnel_packets);
 	ATF_TP_ADD_TC(tp, gcm_esn_wrong_high_half);
 	ATF_TP_ADD_TC(tp, hmac_esn_icv);
+	ATF_TP_ADD_TC(tp, esn_flow_across_rollover);
 	ATF_TP_ADD_TC(tp, round_trip_all_algorithms);
 	ATF_TP_ADD_TC(tp, legacy_algorithms);
 	ATF_TP_ADD_TC(tp, tampered_packets_rejected);
