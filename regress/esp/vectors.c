@@ -212,6 +212,8 @@ static const struct {
 	{ "aes-cbc", SADB_X_EALG_AESCBC },
 	{ "camellia-cbc", SADB_X_EALG_CAMELLIACBC },
 	{ "aes-ctr", SADB_X_EALG_AESCTR },
+	{ "aes-gcm-8", SADB_X_EALG_AESGCM8 },
+	{ "aes-gcm-12", SADB_X_EALG_AESGCM12 },
 	{ "aes-gcm-16", SADB_X_EALG_AESGCM16 },
 	{ "chacha20-poly1305", SADB_X_EALG_CHACHA20POLY1305 },
 }, auth_names[] = {
