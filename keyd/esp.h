@@ -190,8 +190,8 @@ size_t	esp_overhead_max(const struct esp_ctx *ctx);
 /*
  * Builds the ESP packet for payload in out: header, IV, ciphertext of
  * payload and trailer, ICV.  spi is in host byte order.  pad_mode is one of
- * ESP_PAD_*.  payload may lie at out + esp_header_len(ctx), which encrypts
- * in place; any other overlap of the two buffers is undefined.  Stores the
+ * ESP_PAD_*.  payload may overlap out; placed at out + esp_header_len(ctx)
+ * it is encrypted where it lies, without a copy.  Stores the
  * packet length in *out_len.  Returns 0, ESP_ERR_NOSPACE, ESP_ERR_TOOBIG,
  * ESP_ERR_INVAL (seq above 32 bits without ESN, unknown pad_mode),
  * ESP_ERR_IV_EXHAUSTED or ESP_ERR_CRYPTO.

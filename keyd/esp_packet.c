@@ -160,6 +160,8 @@ aead_open(struct esp_ctx *ctx, const uint8_t *pkt, uint32_t seq_hi,
 static int
 next_iv(struct esp_ctx *ctx, uint8_t *iv)
 {
+	if (ctx->ivlen == 0)
+		return ESP_OK;
 	if (ctx->next_iv_set) {
 		memcpy(iv, ctx->next_iv, ctx->ivlen);
 		ctx->next_iv_set = false;
@@ -247,13 +249,14 @@ esp_encrypt(struct esp_ctx *ctx, uint32_t spi, uint64_t seq,
 	if (total > out_cap)
 		return ESP_ERR_NOSPACE;
 
+	/* Move the payload first, so it may overlap the header's bytes. */
+	if (payload != ct && payload_len > 0)
+		memmove(ct, payload, payload_len);
 	put32(out, spi);
 	put32(out + 4, (uint32_t)seq);
 	rc = next_iv(ctx, out + ESP_HDRLEN);
 	if (rc != ESP_OK)
 		return rc;
-	if (payload != ct && payload_len > 0)
-		memmove(ct, payload, payload_len);
 	rc = add_trailer(ctx, ct + payload_len, ctlen - payload_len - 2,
 	    next_header, pad_mode);
 	if (rc == ESP_OK)

@@ -977,8 +977,8 @@ ATF_TC_BODY(encrypt_argument_errors, tc)
 ATF_TC(in_place_encrypt);
 ATF_TC_HEAD(in_place_encrypt, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "A payload already at the ciphertext "
-	    "offset encrypts in place to the same packet");
+	atf_tc_set_md_var(tc, "descr", "A payload at the ciphertext offset, "
+	    "or overlapping the output elsewhere, gives the same packet");
 }
 ATF_TC_BODY(in_place_encrypt, tc)
 {
@@ -999,6 +999,15 @@ ATF_TC_BODY(in_place_encrypt, tc)
 	ATF_REQUIRE_EQ(esp_encrypt(&ctx, 7, 9, 4, b + esp_header_len(&ctx),
 	    sizeof(payload), b, BUFSZ, ESP_PAD_SEQ, &blen), ESP_OK);
 	check_bytes("in-place packet", b, blen, a, alen);
+
+	/* Payloads overlapping the header, or lying further on. */
+	for (i = 0; i < 60; i += 7) {
+		memcpy(b + i, payload, sizeof(payload));
+		ATF_REQUIRE_EQ(esp_ctx_set_next_iv(&ctx, iv, 16), 0);
+		ATF_REQUIRE_EQ(esp_encrypt(&ctx, 7, 9, 4, b + i,
+		    sizeof(payload), b, BUFSZ, ESP_PAD_SEQ, &blen), ESP_OK);
+		check_bytes("overlapping payload", b, blen, a, alen);
+	}
 	esp_ctx_free(&ctx);
 }
 
