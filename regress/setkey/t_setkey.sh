@@ -61,12 +61,6 @@ live_cleanup()
 	return 0
 }
 
-# in_ns: runs a command in this case's namespace.
-in_ns()
-{
-	ip netns exec "$(cat ns_name)" "$@"
-}
-
 atf_test_case promisc_x cleanup
 promisc_x_head()
 {
@@ -80,7 +74,7 @@ promisc_x_body()
 	TZ=UTC ip netns exec "$(cat ns_name)" "$SETKEY" -x > x.out 2>&1 &
 	echo $! > bg_pid
 	sleep 0.3
-	atf_check -o empty -e empty in_ns "$SETKEY" -c <<'EOT'
+	atf_check -o empty -e empty ip netns exec "$(cat ns_name)" "$SETKEY" -c <<'EOT'
 add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
 EOT
 	sleep 0.3
@@ -107,7 +101,7 @@ shortdump_l_head()
 shortdump_l_body()
 {
 	live_setup l
-	atf_check -o empty -e empty in_ns "$SETKEY" -c <<'EOT'
+	atf_check -o empty -e empty ip netns exec "$(cat ns_name)" "$SETKEY" -c <<'EOT'
 add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
 add 192.168.0.5 192.168.0.3 esp 0x10001 -lh 600 -ls 500 -E rijndael-cbc "VerySecureKey!!2";
 EOT
@@ -127,6 +121,22 @@ EOT
 shortdump_l_cleanup()
 {
 	live_cleanup
+}
+
+atf_test_case no_keyd
+no_keyd_head()
+{
+	atf_set descr "setkey reports a keyd it cannot reach"
+}
+no_keyd_body()
+{
+	local sock=@skt-absent-$$
+
+	KEYD_SOCKET=$sock atf_check -s exit:1 -o empty \
+	    -e inline:"pfkey_open: $sock: Connection refused\n" "$SETKEY" -D
+	KEYD_SOCKET=$sock atf_check -s exit:1 -o empty \
+	    -e inline:"pfkey_open: $sock: Connection refused\n" \
+	    "$SETKEY" -c < /dev/null
 }
 
 atf_init_test_cases()
@@ -150,4 +160,5 @@ atf_init_test_cases()
 	done
 	atf_add_test_case promisc_x
 	atf_add_test_case shortdump_l
+	atf_add_test_case no_keyd
 }
