@@ -92,6 +92,27 @@ promisc_x_cleanup()
 	live_cleanup
 }
 
+atf_test_case promisc_xx cleanup
+promisc_xx_head()
+{
+	atf_set descr "setkey -xx prints timestamps as seconds since the epoch"
+	atf_set require.user root
+}
+promisc_xx_body()
+{
+	live_setup xx
+	ip netns exec "$(cat ns_name)" "$SETKEY" -xx > xx.out 2>&1 &
+	echo $! > bg_pid
+	sleep 0.3
+	kill "$(cat bg_pid)"
+	cat xx.out
+	atf_check -o match:'^[0-9]+\.[0-9]{6} $' head -n 1 xx.out
+}
+promisc_xx_cleanup()
+{
+	live_cleanup
+}
+
 atf_test_case shortdump_l cleanup
 shortdump_l_head()
 {
@@ -159,6 +180,7 @@ atf_init_test_cases()
 		atf_add_test_case "live_$nn"
 	done
 	atf_add_test_case promisc_x
+	atf_add_test_case promisc_xx
 	atf_add_test_case shortdump_l
 	atf_add_test_case no_keyd
 }
