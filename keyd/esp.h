@@ -34,7 +34,9 @@
  *			RFC 7634).
  *
  * All lengths are in bytes.  Sequence numbers are passed as 64-bit values;
- * without ESN their high half must be zero.
+ * without ESN their high half must be zero.  Outbound, a packet takes
+ * replay_counter_next() and then esp_encrypt(); the inbound order of
+ * esp_peek(), the replay window and esp_decrypt() is described in replay.h.
  *
  * esp_encrypt() and esp_decrypt() return 0 or one ESP_ERR_* code.  The codes
  * are small positive integers below ESP_ERR_COUNT, so a caller can index a
