@@ -269,7 +269,7 @@ policy_error(const char *errbuf)
 	if (strcmp(msg, "Too few arguments") == 0)
 		return "Too few arguments";
 	if (strcmp(msg, "Invalid direction") == 0)
-		return "Invalid direciton";	/* sic, as libipsec spells it */
+		return "Invalid direciton";	/* sic, libipsec's spelling */
 	if (strncmp(msg, "Invalid address specification (", 31) == 0)
 		return "Invalid address specification";
 	if (strcmp(msg, "Family mismatch") == 0)

@@ -113,7 +113,8 @@ add_command
 	;
 
 update_command
-	:	UPDATE ipaddropts ipaddr ipaddr protocol_spec spi extension_spec
+	:	UPDATE ipaddropts ipaddr ipaddr protocol_spec spi
+		extension_spec
 		algorithm_spec EOT
 		{
 			int status = msg_add(SADB_UPDATE, $5, $3, $4);
@@ -126,7 +127,8 @@ update_command
 	;
 
 delete_command
-	:	DELETE ipaddropts ipaddr ipaddr protocol_spec spi extension_spec EOT
+	:	DELETE ipaddropts ipaddr ipaddr protocol_spec spi
+		extension_spec EOT
 		{
 			int status;
 
@@ -157,7 +159,8 @@ deleteall_command
 	;
 
 get_command
-	:	GET ipaddropts ipaddr ipaddr protocol_spec spi extension_spec EOT
+	:	GET ipaddropts ipaddr ipaddr protocol_spec spi
+		extension_spec EOT
 		{
 			int status;
 
@@ -412,7 +415,8 @@ spdadd_command
 	;
 
 spdupdate_command
-	:	SPDUPDATE ipaddropts STRING prefix portstr STRING prefix portstr
+	:	SPDUPDATE ipaddropts STRING prefix portstr STRING prefix
+		portstr
 		upper_spec upper_misc_spec policy_spec EOT
 		{
 			if (spd_statement(SADB_X_SPDUPDATE, &$3, $4, &$5, &$6,
@@ -422,7 +426,8 @@ spdupdate_command
 	;
 
 spddelete_command
-	:	SPDDELETE ipaddropts STRING prefix portstr STRING prefix portstr
+	:	SPDDELETE ipaddropts STRING prefix portstr STRING prefix
+		portstr
 		upper_spec upper_misc_spec policy_spec EOT
 		{
 			if (spd_statement(SADB_X_SPDDELETE, &$3, $4, &$5, &$6,
@@ -663,8 +668,9 @@ parse_addr(const char *host, const char *port)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = sp.ai_family;
-	hints.ai_socktype = SOCK_DGRAM;		/* one result per address */
-	hints.ai_protocol = IPPROTO_UDP;	/* ports are UDP services */
+	/* One result per address; ports are looked up as UDP services. */
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_protocol = IPPROTO_UDP;
 	hints.ai_flags = sp.ai_flags;
 	error = getaddrinfo(host, port, &hints, &res);
 	if (error != 0) {

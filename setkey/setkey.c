@@ -342,7 +342,8 @@ keylen_ok(uint16_t exttype, uint8_t id, size_t bits, const char **reason)
 		*reason = "Not supported";
 		return false;
 	}
-	if (bits < algs[i].sadb_alg_minbits || bits > algs[i].sadb_alg_maxbits) {
+	if (bits < algs[i].sadb_alg_minbits ||
+	    bits > algs[i].sadb_alg_maxbits) {
 		*reason = "Invalid key length";
 		return false;
 	}
@@ -470,7 +471,8 @@ postproc(const struct sadb_msg *msg)
 
 			if (key_msg_parse(&km, msg,
 			    PFKEY_UNUNIT64(msg->sadb_msg_len)) == 0) {
-				sa = (const struct sadb_sa *)km.ext[SADB_EXT_SA];
+				sa = (const struct sadb_sa *)
+				    km.ext[SADB_EXT_SA];
 				if (sa != NULL &&
 				    sa->sadb_sa_state == SADB_SASTATE_DEAD)
 					break;
