@@ -7,7 +7,11 @@
 . "$(atf_get_srcdir)/keyd_test.subr"
 
 SA_ADDRS="src=192.168.0.3 dst=192.168.0.5"
-GROUP=kct-keyd
+# The process ID keeps the names apart from a concurrent run of the suite.
+NS=kct-acc-$$
+NS1=kct-iso1-$$
+NS2=kct-iso2-$$
+GROUP=kct-g$$
 
 atf_test_case namespaces cleanup
 namespaces_head()
@@ -17,9 +21,9 @@ namespaces_head()
 }
 namespaces_body()
 {
-	keyd_start kct-iso1
-	keyd_start kct-iso2
-	kc kct-iso1 out1 <<EOF
+	keyd_start $NS1
+	keyd_start $NS2
+	kc $NS1 out1 <<EOF
 open a
 send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16
 recv a
@@ -29,7 +33,7 @@ EOF
 	expect_line out1 '^a: msg type=ADD errno=0 '
 	expect_line out1 '^a: msg type=GET errno=0 '
 
-	kc kct-iso2 out2 <<EOF
+	kc $NS2 out2 <<EOF
 open a
 echo == get
 send a GET satype=esp spi=1000 $SA_ADDRS
@@ -49,7 +53,7 @@ EOF
 	expect_in out2 add '^a: msg type=ADD errno=0 .*'
 	expect_count out2 '^a: msg type=ADD errno=0 ' 2
 
-	kc kct-iso1 out3 <<EOF
+	kc $NS1 out3 <<EOF
 open a
 send a DUMP
 dumpall a
@@ -71,8 +75,8 @@ unprivileged_head()
 }
 unprivileged_body()
 {
-	keyd_start kct-acc
-	kc_as kct-acc out 65534 65534 <<EOF
+	keyd_start $NS
+	kc_as $NS out 65534 65534 <<EOF
 open a
 send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16
 recv a
@@ -82,9 +86,9 @@ EOF
 	expect_no_line out '^a: msg ' "unprivileged client"
 	expect_line out '^a: (open error|closed|send error|recv error)' \
 	    "unprivileged client"
-	keyd_alive kct-acc
+	keyd_alive $NS
 
-	kc kct-acc root <<EOF
+	kc $NS root <<EOF
 open a
 send a DUMP
 recv a
@@ -111,23 +115,23 @@ group_body()
 	groupadd $GROUP || atf_fail "cannot create group $GROUP"
 	gid=$(getent group $GROUP | cut -d: -f3)
 	[ -n "$gid" ] || atf_fail "group $GROUP has no gid"
-	keyd_start kct-acc @keyd -g $GROUP
+	keyd_start $NS @keyd -g $GROUP
 
-	kc_as kct-acc member 65534 "$gid" <<EOF
+	kc_as $NS member 65534 "$gid" <<EOF
 open a
 send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16
 recv a
 EOF
 	expect_line member '^a: msg type=ADD errno=0 '
 
-	kc_as kct-acc other 65534 65534 <<EOF
+	kc_as $NS other 65534 65534 <<EOF
 open a
 send a DUMP
 recv a
 EOF
 	expect_no_line other '^a: msg ' "user outside $GROUP"
 
-	kc kct-acc root <<EOF
+	kc $NS root <<EOF
 open a
 send a GET satype=esp spi=1000 $SA_ADDRS
 recv a
@@ -147,14 +151,14 @@ socket_name_head()
 }
 socket_name_body()
 {
-	keyd_start kct-acc @kct-other -s @kct-other
-	kc kct-acc default <<EOF
+	keyd_start $NS @kct-other -s @kct-other
+	kc $NS default <<EOF
 open a
 EOF
 	expect_line default '^a: open error ECONNREFUSED$'
 
 	export KEYD_SOCKET=@kct-other
-	kc kct-acc env <<EOF
+	kc $NS env <<EOF
 open a
 send a DUMP
 recv a

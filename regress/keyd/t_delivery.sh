@@ -6,7 +6,7 @@
 
 . "$(atf_get_srcdir)/keyd_test.subr"
 
-NS=kct-dlv
+NS=kct-dlv-$$
 SA_ADDRS="src=192.168.0.3 dst=192.168.0.5"
 SEL="src=10.0.0.0/24 dst=10.0.1.0/24"
 
@@ -82,6 +82,10 @@ delivery_body()
 			[ "$want" -gt 0 ] || continue
 			expect_line "got.$name" \
 			    "^$s: msg type=$type errno=$errno " \
+			    "$name: socket $s"
+			# An error reply is the request's header alone.
+			[ "$errno" = 0 ] || expect_line "got.$name" \
+			    "^$s: msg type=$type errno=$errno satype=[a-z0-9]+ len=2 " \
 			    "$name: socket $s"
 		done
 	done <<EOF

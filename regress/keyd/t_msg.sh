@@ -6,7 +6,7 @@
 
 . "$(atf_get_srcdir)/keyd_test.subr"
 
-NS=kct-msg
+NS=kct-msg-$$
 SA_ADDRS="src=192.168.0.3 dst=192.168.0.5"
 
 # alg_lines FILE EXT: prints the "alg" lines under extension EXT.
@@ -65,7 +65,8 @@ EOF
 	expect_line enc 'alg id=20 ' "AES-GCM-16 in supported_encrypt"
 	expect_line auth 'alg id=3 ivlen=0 min=160 max=160$' "HMAC-SHA1 in supported_auth"
 	expect_line auth 'alg id=5 ivlen=0 min=256 max=256$' "HMAC-SHA2-256 in supported_auth"
-	expect_no_line enc 'alg id=3 ' "an auth algorithm in supported_encrypt"
+	expect_no_line enc 'alg id=3 ivlen=0 min=160 max=160$' "HMAC-SHA1 in supported_encrypt"
+	expect_no_line auth 'alg id=12 ivlen=16 ' "AES-CBC in supported_auth"
 	expect_in out unspec '^b: none$'
 	expect_in out unspec '^c: none$'
 
@@ -99,12 +100,16 @@ acquire_body()
 open a
 open b
 open c
+open d
 send c REGISTER satype=esp
 drain c
+send d REGISTER
+drain d
 echo == acquire
 send a ACQUIRE satype=esp $SA_ADDRS ext=13:00000000
 recvall c 500
 recvall b 300
+recvall d 300
 drain a
 echo == with-sa
 send a ADD satype=esp spi=4000 $SA_ADDRS enc=aes-cbc:$KEY16
@@ -118,6 +123,8 @@ EOF
 	expect_in out acquire '^c:   src proto=[0-9]+ plen=32 192\.168\.0\.3$'
 	expect_in out acquire '^c:   dst proto=[0-9]+ plen=32 192\.168\.0\.5$'
 	expect_in out acquire '^b: received 0$'
+	# REGISTER with satype 0 only lists algorithms; it registers nothing.
+	expect_in out acquire '^d: received 0$'
 	expect_in out with-sa '^a: msg type=ACQUIRE errno=EEXIST '
 }
 acquire_cleanup()

@@ -6,7 +6,7 @@
 
 . "$(atf_get_srcdir)/keyd_test.subr"
 
-NS=kct-sa
+NS=kct-sa-$$
 SA_ADDRS="src=192.168.0.3 dst=192.168.0.5"
 
 atf_test_case add_manpage cleanup
@@ -38,6 +38,10 @@ echo == again
 sendhex a $(echo $ADD_OTHERDST_HEX)
 recv a
 expect-none b 300
+echo == again-ah
+send a ADD satype=ah spi=10000 src=192.168.0.7 dst=192.168.0.8 auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
+recv a
+expect-none b 300
 echo == get-unknown
 send a GET satype=esp spi=10001 $SA_ADDRS
 recv a
@@ -65,6 +69,9 @@ EOF
 	expect_in out get-other-dst '^a: msg type=GET errno=ESRCH '
 	expect_in out again '^a: msg type=ADD errno=EEXIST '
 	expect_in out again '^b: none$'
+	# SPIs are unique across the whole SAD, whatever the protocol.
+	expect_in out again-ah '^a: msg type=ADD errno=EEXIST '
+	expect_in out again-ah '^b: none$'
 	expect_in out get-unknown '^a: msg type=GET errno=ESRCH '
 	expect_in out get-unknown '^b: none$'
 	keyd_alive $NS
@@ -118,7 +125,7 @@ echo == delete-none
 send a DELETE satype=esp src=192.168.0.7 dst=192.168.0.8
 recv a
 EOF
-	expect_in out delete-one '^a: msg type=DELETE errno=0 satype=esp '
+	expect_in out delete-one '^a: msg type=DELETE errno=0 satype=esp len=10 '
 	expect_in out delete-one '^a:   sa spi=1001 '
 	expect_in out delete-one '^b: msg type=DELETE errno=0 satype=esp '
 	expect_in out get-deleted '^a: msg type=GET errno=ESRCH '
@@ -211,6 +218,70 @@ malformed_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case address_errors cleanup
+address_errors_head()
+{
+	atf_set descr "ADD rejects bad address families, prefix lengths and extensions"
+	atf_set require.user root
+}
+address_errors_body()
+{
+	local family99 plen33 proto6
+
+	keyd_start $NS
+	family99=$(echo $ADD_MANPAGE_HEX | sed 's/ff 20 0000 10 02 /ff 20 0000 10 63 /g')
+	plen33=$(echo $ADD_MANPAGE_HEX |
+	    sed 's/0500 ff 20 0000 10 02/0500 ff 21 0000 10 02/')
+	proto6=$(echo $ADD_MANPAGE_HEX |
+	    sed 's/0600 ff 20 0000 10 02/0600 06 20 0000 10 02/')
+	kc $NS out <<EOF
+open a
+open b
+echo == family-99
+sendhex a $family99
+recv a 500
+echo == prefixlen-33
+sendhex a $plen33
+recv a 500
+echo == proto-mismatch
+sendhex a $proto6
+recv a 500
+echo == family-mismatch
+send a ADD satype=esp spi=3000 src=192.168.0.3 dst=2001:db8::1 enc=aes-cbc:$KEY16
+recv a 500
+echo == ext-duplicate
+send a ADD satype=esp spi=3001 $SA_ADDRS enc=aes-cbc:$KEY16 ext=1:00000bb90000000c40000000
+recv a 500
+echo == ext-unknown
+send a ADD satype=esp spi=3002 $SA_ADDRS enc=aes-cbc:$KEY16 ext=40:00000000
+recv a 500
+echo == ext-kmprivate
+send a ADD satype=esp spi=3003 $SA_ADDRS enc=aes-cbc:$KEY16 ext=17:00000000
+recv a 500
+echo == others
+expect-none b 300
+echo == dump
+send b DUMP
+recv b
+EOF
+	expect_in out family-99 '^a: msg type=ADD errno=EAFNOSUPPORT '
+	expect_in out prefixlen-33 '^a: msg type=ADD errno=EINVAL '
+	expect_in out proto-mismatch '^a: msg type=ADD errno=EINVAL '
+	expect_in out family-mismatch '^a: msg type=ADD errno=EINVAL '
+	# FreeBSD fails the send itself for these, so keyd may reply with
+	# EINVAL or not at all, but must not accept them.
+	for s in ext-duplicate ext-unknown ext-kmprivate; do
+		expect_not_in out $s 'errno=0 '
+	done
+	expect_in out others '^b: none$'
+	expect_in out dump '^b: msg type=DUMP errno=ENOENT '
+	keyd_alive $NS
+}
+address_errors_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case getspi cleanup
 getspi_head()
 {
@@ -241,7 +312,8 @@ echo == dump
 send a DUMP satype=esp
 dumpall a
 EOF
-	expect_in out single '^a: msg type=GETSPI errno=0 satype=esp len=[0-9]+ seq=3 '
+	# The reply is <base, SA, SRC, DST>: 2 + 2 + 3 + 3 units.
+	expect_in out single '^a: msg type=GETSPI errno=0 satype=esp len=10 seq=3 '
 	expect_in out single '^a:   sa spi=4096 '
 	expect_in out single '^a:   src proto=[0-9]+ plen=32 192\.168\.0\.3$'
 	expect_in out single '^a:   dst proto=[0-9]+ plen=32 192\.168\.0\.5$'
@@ -493,6 +565,7 @@ atf_init_test_cases()
 	atf_add_test_case add_manpage
 	atf_add_test_case delete
 	atf_add_test_case malformed
+	atf_add_test_case address_errors
 	atf_add_test_case getspi
 	atf_add_test_case update
 	atf_add_test_case add_errors

@@ -6,7 +6,7 @@
 
 . "$(atf_get_srcdir)/keyd_test.subr"
 
-NS=kct-scale
+NS=kct-scale-$$
 COUNT=100000
 
 atf_test_case many_sas cleanup

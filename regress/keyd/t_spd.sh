@@ -6,7 +6,7 @@
 
 . "$(atf_get_srcdir)/keyd_test.subr"
 
-NS=kct-spd
+NS=kct-spd-$$
 SEL="src=10.0.0.0/24 dst=10.0.1.0/24"
 SEL2="src=10.0.2.0/24 dst=10.0.3.0/24"
 TUNNEL_OUT="out ipsec esp/tunnel/192.168.0.3-192.168.0.5/unique:100"
