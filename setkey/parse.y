@@ -74,6 +74,15 @@ static void	warn_deprecated(const struct key_alg *);
 %type <val> upper_misc_spec policy_spec
 %type <res> ipaddr
 
+/* Strings a failed statement leaves unused may be keys. */
+%destructor {
+	if ($$.buf != NULL) {
+		key_wipe($$.buf, $$.len);
+		free($$.buf);
+	}
+} <val>
+%destructor { freeaddrinfo($$); } <res>
+
 %%
 
 commands
@@ -410,6 +419,8 @@ spdadd_command
 	|	SPDADD TAGGED QUOTEDSTRING policy_spec EOT
 		{
 			/* FreeBSD's grammar has the statement but no action. */
+			free($3.buf);
+			free($4.buf);
 			return -1;
 		}
 	;
