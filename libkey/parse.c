@@ -181,6 +181,24 @@ check_ext(struct key_msg *out, uint16_t type, const uint8_t *p, size_t len)
 	}
 }
 
+static bool
+is_private_type(uint8_t type)
+{
+	return type >= SADB_X_IF_CREATE && type <= SADB_X_IF_CAPTURE;
+}
+
+/*
+ * Accepts a private extension in a private message.  It needs only a
+ * header; key_msg_parse() does not index it, so its reader checks the
+ * rest.
+ */
+static bool
+is_private_ext(const uint8_t *buf, uint16_t exttype)
+{
+	return is_private_type(buf[1]) && exttype >= SADB_X_EXT_IF_FIRST &&
+	    exttype <= SADB_X_EXT_IF_LAST;
+}
+
 static int
 split_exts(struct key_msg *out, const uint8_t *buf, size_t len)
 {
@@ -197,6 +215,8 @@ split_exts(struct key_msg *out, const uint8_t *buf, size_t len)
 		if (extlen > len - off)
 			return fail(out, EINVAL, "extension extends past the "
 			    "end of the message");
+		if (is_private_ext(buf, ext.sadb_ext_type))
+			continue;
 		if (ext.sadb_ext_type == SADB_EXT_RESERVED ||
 		    ext.sadb_ext_type > SADB_EXT_MAX ||
 		    ext.sadb_ext_type == SADB_X_EXT_KMPRIVATE)
@@ -335,7 +355,7 @@ check_satype(struct key_msg *out, uint8_t type, uint8_t satype)
 static bool
 is_known_type(uint8_t type)
 {
-	if (type >= SADB_X_IF_CREATE && type <= SADB_X_IF_CAPTURE)
+	if (is_private_type(type))
 		return true;
 	return type != SADB_RESERVED && type <= SADB_MAX;
 }

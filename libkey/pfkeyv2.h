@@ -303,6 +303,27 @@ struct sadb_x_sa_replay {
 #define SADB_X_EXT_NEW_ADDRESS_DST	28
 #define SADB_EXT_MAX			28
 
+/*
+ * Private extensions, valid only in the SADB_X_IF_* messages.  They lie
+ * above SADB_EXT_MAX, so key_msg_parse() checks their size but does not
+ * index them in struct key_msg; readers walk the message to find them.
+ *
+ *	SADB_X_EXT_IF		struct sadb_x_if: the interface a request
+ *				names, and its state in replies
+ *	SADB_X_EXT_IF_STATS	struct sadb_x_if_stats and its counters
+ *	SADB_X_EXT_IF_PATH	a NUL-terminated path after struct sadb_ext,
+ *				padded to 8 bytes (capture files)
+ *
+ * Tunnel endpoints travel in SADB_EXT_ADDRESS_SRC (local) and
+ * SADB_EXT_ADDRESS_DST (remote); SA counters name their SA with
+ * SADB_EXT_SA, SADB_X_EXT_SA2 and the two address extensions.
+ */
+#define SADB_X_EXT_IF			240
+#define SADB_X_EXT_IF_STATS		241
+#define SADB_X_EXT_IF_PATH		242
+#define SADB_X_EXT_IF_FIRST		SADB_X_EXT_IF
+#define SADB_X_EXT_IF_LAST		SADB_X_EXT_IF_PATH
+
 /* SA states (sadb_sa_state). */
 #define SADB_SASTATE_LARVAL	0
 #define SADB_SASTATE_MATURE	1
@@ -467,6 +488,58 @@ struct key_sockaddr_in6 {		/* 28 bytes */
 	uint8_t ksin6_addr[16];
 	uint32_t ksin6_scope_id;
 };
+
+/* An ipsecN interface in SADB_X_IF_* messages: 40 bytes. */
+struct sadb_x_if {
+	uint16_t sadb_x_if_len;
+	uint16_t sadb_x_if_exttype;	/* SADB_X_EXT_IF */
+	uint32_t sadb_x_if_reqid;	/* 0: none yet, or assign one */
+	char sadb_x_if_name[16];	/* NUL-terminated; see SADB_X_IF_CREATE */
+	uint32_t sadb_x_if_index;	/* Linux interface index, in replies */
+	uint32_t sadb_x_if_flags;	/* SADB_X_IF_F_* */
+	uint32_t sadb_x_if_mtu;		/* in replies */
+	uint32_t sadb_x_if_reserved;
+};
+
+/* sadb_x_if_flags. */
+#define SADB_X_IF_F_TUNNEL	0x0001	/* tunnel endpoints are set */
+#define SADB_X_IF_F_UP		0x0002	/* the interface is up */
+#define SADB_X_IF_F_CAPTURE	0x0004	/* capture on (CAPTURE: start it) */
+#define SADB_X_IF_F_ALL		0x0008	/* request for every interface */
+
+/*
+ * Counters of an interface or an SA: sadb_x_if_stats_count 64-bit
+ * counters follow the header, indexed by SADB_X_IF_STAT_*.  Readers
+ * ignore counters beyond the ones they know.
+ */
+struct sadb_x_if_stats {
+	uint16_t sadb_x_if_stats_len;
+	uint16_t sadb_x_if_stats_exttype;	/* SADB_X_EXT_IF_STATS */
+	uint32_t sadb_x_if_stats_count;
+};
+
+#define SADB_X_IF_STAT_OPACKETS		0	/* packets encrypted and sent */
+#define SADB_X_IF_STAT_OBYTES		1
+#define SADB_X_IF_STAT_IPACKETS		2	/* packets decrypted */
+#define SADB_X_IF_STAT_IBYTES		3
+#define SADB_X_IF_STAT_DROP_NOTIP	4	/* frame neither IPv4 nor IPv6 */
+#define SADB_X_IF_STAT_DROP_NOTUNNEL	5	/* no tunnel endpoints set */
+#define SADB_X_IF_STAT_DROP_NOSA	6	/* no SA: ACQUIRE sent */
+#define SADB_X_IF_STAT_DROP_SEQ		7	/* sequence numbers used up */
+#define SADB_X_IF_STAT_DROP_ENCRYPT	8	/* encryption failed */
+#define SADB_X_IF_STAT_DROP_SEND	9	/* sending the ESP packet failed */
+#define SADB_X_IF_STAT_DROP_MALFORMED	10	/* bad IP or ESP header, length */
+#define SADB_X_IF_STAT_DROP_NOSPI	11	/* no SA has the SPI */
+#define SADB_X_IF_STAT_DROP_SAMISMATCH	12	/* SA state, proto or address */
+#define SADB_X_IF_STAT_DROP_REPLAY	13	/* replayed or too old */
+#define SADB_X_IF_STAT_DROP_ICV		14	/* ICV or AEAD tag mismatch */
+#define SADB_X_IF_STAT_DROP_PADDING	15	/* pad bytes or pad length */
+#define SADB_X_IF_STAT_DROP_DECRYPT	16	/* other decryption failure */
+#define SADB_X_IF_STAT_DROP_INNER	17	/* next header or inner packet */
+#define SADB_X_IF_STAT_DROP_NOIF	18	/* no interface for the SA */
+#define SADB_X_IF_STAT_DROP_WRITE	19	/* writing to the TAP failed */
+#define SADB_X_IF_STAT_DUMMY		20	/* dummy packets (next header 59) */
+#define SADB_X_IF_STAT_COUNT		21
 
 /* Lengths are counted in 8-byte units. */
 #define PFKEY_ALIGN8(n)		(((n) + 7) & ~(size_t)7)
