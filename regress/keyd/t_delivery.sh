@@ -98,7 +98,41 @@ delivery_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case many_listeners cleanup
+many_listeners_head()
+{
+	atf_set descr "An ADD reaches each of 30 connected sockets exactly once"
+	atf_set require.user root
+}
+many_listeners_body()
+{
+	local i
+
+	keyd_start $NS
+	{
+		i=0
+		while [ $i -lt 30 ]; do
+			echo "open s$i"
+			i=$((i + 1))
+		done
+		echo "send s0 ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16"
+		i=0
+		while [ $i -lt 30 ]; do
+			echo "recvall s$i 200"
+			i=$((i + 1))
+		done
+	} > script
+	kc $NS out < script
+	expect_count out '^s[0-9]+: received 1$' 30
+	expect_count out '^s[0-9]+: msg type=ADD errno=0 satype=esp len=10 ' 30
+}
+many_listeners_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case delivery
+	atf_add_test_case many_listeners
 }

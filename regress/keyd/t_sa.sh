@@ -183,6 +183,13 @@ recv a 500
 echo == ext-overruns
 sendhex a 0203000304000000000000000000000009000900800000005665727953656375
 recv a 500
+echo == close-after-send
+open c
+send c DUMP
+close c
+open d
+sendhex d $(echo "$hex" | cut -c1-120)
+close d
 echo == b-not-reached
 expect-none b 300
 echo == after-b
@@ -373,6 +380,19 @@ recv b
 echo == get
 send a GET satype=esp spi=5000 $SA_ADDRS
 recv a
+echo == other-dst
+send a UPDATE satype=esp spi=5000 src=192.168.0.3 dst=192.168.0.9 lh=100 ls=50 pid=1111
+recv a
+echo == mature-key
+send a UPDATE satype=esp spi=5000 $SA_ADDRS enc=aes-cbc:$KEY16 pid=1111
+recv a
+echo == mature-lifetimes
+send a UPDATE satype=esp spi=5000 $SA_ADDRS lh=100 ls=50 pid=1111
+recv a
+recv b
+echo == get-lifetimes
+send a GET satype=esp spi=5000 $SA_ADDRS
+recv a
 EOF
 	expect_in out getspi '^a: msg type=GETSPI errno=0 .* pid=1111 '
 	expect_in out other-pid '^a: msg type=UPDATE errno=EINVAL '
@@ -383,6 +403,14 @@ EOF
 	expect_not_in out update 'key_encrypt'
 	expect_in out get '^a:   sa spi=5000 replay=0 state=mature '
 	expect_in out get '^a:   key_encrypt bits=128 566572795365637572654b6579212131$'
+	expect_in out other-dst '^a: msg type=UPDATE errno=ESRCH '
+	# A mature SA takes new lifetimes but no new keys.
+	expect_in out mature-key '^a: msg type=UPDATE errno=EINVAL '
+	expect_in out mature-lifetimes '^a: msg type=UPDATE errno=0 '
+	expect_in out mature-lifetimes '^b: msg type=UPDATE errno=0 '
+	expect_in out get-lifetimes '^a:   sa spi=5000 replay=0 state=mature '
+	expect_in out get-lifetimes '^a:   lifetime_hard alloc=0 bytes=0 add=100 use=0$'
+	expect_in out get-lifetimes '^a:   lifetime_soft alloc=0 bytes=0 add=50 use=0$'
 }
 update_cleanup()
 {
@@ -529,6 +557,7 @@ send a ADD satype=esp spi=1003 src=192.168.0.5 dst=192.168.0.3 enc=aes-cbc:$KEY1
 drain a
 drain b
 echo == dump
+pid
 send a DUMP seq=77
 dumpall a
 expect-none b 300
@@ -552,6 +581,9 @@ EOF
 		atf_fail "DUMP does not list the newest SA first"
 	fi
 	expect_count dump '^a:   key_encrypt bits=128 566572795365637572654b6579212131$' 3
+	# Every message of the dump carries the requester's pid.
+	pid=$(sed -n 's/^pid //p' dump)
+	expect_count dump "^a: msg type=DUMP errno=0 satype=esp len=[0-9]+ seq=[0-9]+ pid=$pid " 3
 	expect_line dump '^b: none$'
 	expect_in out dump-ah '^a: msg type=DUMP errno=ENOENT satype=ah '
 }

@@ -73,7 +73,41 @@ many_sas_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case stalled_listener cleanup
+stalled_listener_head()
+{
+	atf_set descr "A socket that never reads does not stall replies to others"
+	atf_set require.user root
+	atf_set timeout 120
+}
+stalled_listener_body()
+{
+	keyd_start $NS
+	# 5,000 broadcasts overflow the receive queue of socket z, which is
+	# never read.
+	awk -v key=$KEY16 'BEGIN {
+		print "open z"
+		print "open a"
+		for (i = 0; i < 5000; i++) {
+			printf "send a ADD satype=esp spi=%d src=192.168.0.3" \
+			    " dst=192.168.0.5 enc=aes-cbc:%s\n", 1000 + i, key
+			print "recv a 2000"
+		}
+		print "send a GET satype=esp spi=5999 src=192.168.0.3 dst=192.168.0.5"
+		print "recv a 2000"
+	}' > script
+	kc $NS out -q < script > /dev/null
+	expect_count out '^a: msg type=ADD errno=0 ' 5000
+	expect_line out '^a: msg type=GET errno=0 '
+	keyd_alive $NS
+}
+stalled_listener_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case many_sas
+	atf_add_test_case stalled_listener
 }

@@ -407,6 +407,51 @@ spddelete2_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case spd_lifetime cleanup
+spd_lifetime_head()
+{
+	atf_set descr "A policy with a hard lifetime expires with X_SPDEXPIRE to registered sockets"
+	atf_set require.user root
+	atf_set timeout 30
+}
+spd_lifetime_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+open c
+send c REGISTER satype=esp
+drain c
+echo == add
+send a SPDADD $SEL policy="out discard" lh=2
+recv a
+drain b
+drain c
+echo == expire
+recv c 5000
+echo == unregistered
+expect-none a 300
+expect-none b 300
+echo == dump
+send a SPDDUMP
+recv a
+EOF
+	expect_in out add '^a: msg type=X_SPDADD errno=0 '
+	expect_in out add '^a:   lifetime_hard alloc=0 bytes=0 add=2 use=0$'
+	expect_in out expire '^c: msg type=X_SPDEXPIRE errno=0 '
+	expect_in out expire '^c:   lifetime_hard alloc=0 bytes=0 add=2 use=0$'
+	expect_in out expire '^c:   policy type=discard dir=out scope=global id=1 '
+	expect_in out expire '^c:   src proto=255 plen=24 10\.0\.0\.0$'
+	expect_in out unregistered '^a: none$'
+	expect_in out unregistered '^b: none$'
+	expect_in out dump '^a: msg type=X_SPDDUMP errno=ENOENT '
+}
+spd_lifetime_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case spdadd
@@ -417,4 +462,5 @@ atf_init_test_cases()
 	atf_add_test_case spdflush
 	atf_add_test_case spdsetidx
 	atf_add_test_case spddelete2
+	atf_add_test_case spd_lifetime
 }
