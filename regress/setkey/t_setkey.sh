@@ -144,6 +144,28 @@ shortdump_l_cleanup()
 	live_cleanup
 }
 
+atf_test_case ifnet_dump cleanup
+ifnet_dump_head()
+{
+	atf_set descr "-DP layout of the if_ipsec(4) example's policies"
+	atf_set require.user root
+}
+ifnet_dump_body()
+{
+	local ns=skt-ifnet-$$
+
+	echo "$ns" > ns_name
+	ip netns add "$ns" || atf_fail "cannot create namespace $ns"
+	ip -n "$ns" link add ipsec0 type veth peer name skt-peer0 ||
+	    atf_fail "cannot create ipsec0 in $ns"
+	atf_check -o file:"$(atf_get_srcdir)/ifnet-example.out" \
+	    ip netns exec "$ns" "$(atf_get_srcdir)/t_spdump_fixture"
+}
+ifnet_dump_cleanup()
+{
+	live_cleanup
+}
+
 atf_test_case no_keyd
 no_keyd_head()
 {
@@ -183,4 +205,5 @@ atf_init_test_cases()
 	atf_add_test_case promisc_xx
 	atf_add_test_case shortdump_l
 	atf_add_test_case no_keyd
+	atf_add_test_case ifnet_dump
 }
