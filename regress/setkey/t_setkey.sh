@@ -144,6 +144,40 @@ shortdump_l_cleanup()
 	live_cleanup
 }
 
+atf_test_case silent_keyd cleanup
+silent_keyd_head()
+{
+	atf_set descr "setkey reports a reply that does not come in time"
+}
+silent_keyd_body()
+{
+	local sock=skt-silent-$$
+
+	# A listener that accepts connections and never replies.
+	/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind("\0" + sys.argv[1])
+s.listen(4)
+conns = []
+while True:
+    c, _ = s.accept()
+    conns.append(c)
+' "$sock" &
+	echo $! > bg_pid
+	sleep 0.3
+	KEYD_SOCKET=@$sock atf_check -s exit:0 -o empty \
+	    -e inline:"recv: Resource temporarily unavailable\n" "$SETKEY" -D
+	KEYD_SOCKET=@$sock atf_check -s exit:255 -o empty \
+	    -e inline:"setkey: Resource temporarily unavailable\n" \
+	    "$SETKEY" -c < /dev/null
+}
+silent_keyd_cleanup()
+{
+	[ -f bg_pid ] && kill "$(cat bg_pid)" 2>/dev/null
+	return 0
+}
+
 atf_test_case ifnet_dump cleanup
 ifnet_dump_head()
 {
@@ -206,4 +240,5 @@ atf_init_test_cases()
 	atf_add_test_case shortdump_l
 	atf_add_test_case no_keyd
 	atf_add_test_case ifnet_dump
+	atf_add_test_case silent_keyd
 }
