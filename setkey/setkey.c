@@ -21,6 +21,8 @@
 
 #include "setkey.h"
 
+#define getprogname()	program_invocation_short_name
+
 #ifndef SETKEY_VERSION
 #define SETKEY_VERSION	"0.1.0"
 #endif
@@ -66,6 +68,8 @@ main(int argc, char **argv)
 	if (argc == 1)
 		usage();
 
+	/* getopt's own messages are glibc's; FreeBSD's follow below. */
+	opterr = 0;
 	while ((c = getopt(argc, argv, "acde:f:ghltvxDFPnV")) != -1) {
 		switch (c) {
 		case 'c':
@@ -127,7 +131,16 @@ main(int argc, char **argv)
 		case 'V':
 			printf("setkey (ipsec-userland) %s\n", SETKEY_VERSION);
 			exit(0);
+		case 'd':
+			/* In FreeBSD's option string, but never handled. */
+			usage();
 		default:
+			if (optopt == 'e' || optopt == 'f')
+				fprintf(stderr, "%s: option requires an "
+				    "argument -- %c\n", getprogname(), optopt);
+			else
+				fprintf(stderr, "%s: illegal option -- %c\n",
+				    getprogname(), optopt);
 			usage();
 		}
 	}
