@@ -188,7 +188,7 @@ warn_msg(const struct key_buf *b)
 	    lineno, strerror(b->error != 0 ? b->error : errno));
 }
 
-/* Returns field n (from 0) of a '/'-separated request token. */
+/* Copies field n (from 0) of a '/'-separated request token to out. */
 static void
 request_field(const char *token, int n, char *out, size_t outlen)
 {

@@ -300,7 +300,7 @@ get_supported(void)
 	free(reply);
 }
 
-/* With -n, checks keys against libkey's table of what keyd advertises. */
+/* Fills the supported lists from libkey's table of what keyd advertises. */
 static void
 local_supported(void)
 {
