@@ -737,7 +737,7 @@ ATF_TC_BODY(padding_checks, tc)
 	ATF_CHECK_EQ(esp_decrypt(&zeropad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_OK);
 
-	/* Pad length 13 with 12 bytes before it; then exactly 12. */
+	/* Pad length 13 in 12 bytes of cleartext, then 10: no payload. */
 	len = null_packet(pkt, (const uint8_t *)"\x0d\x04", 2, 10);
 	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_ERR_PADLEN);
@@ -748,7 +748,7 @@ ATF_TC_BODY(padding_checks, tc)
 	    &plen), ESP_OK);
 	ATF_CHECK_EQ(plen, 0);
 
-	/* Null encryption keeps 4-byte alignment. */
+	/* 9 bytes of cleartext do not end on a 4-byte boundary. */
 	len = null_packet(pkt, (const uint8_t *)"\x00\x04", 2, 5);
 	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_ERR_LENGTH);
