@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,23 @@ should_pause(const struct keyd *k, const struct client *c)
 }
 
 /*
+ * Tells the end of the stream from an empty message, which both make
+ * recvmsg() return 0 on a SOCK_SEQPACKET socket.
+ */
+static bool
+peer_closed(int fd)
+{
+	struct pollfd pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLRDHUP;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == -1)
+		return true;
+	return (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+/*
  * Reads and processes up to READ_BATCH requests from c.  The buffer is
  * wiped after each, since requests may carry keys.
  */
@@ -306,7 +324,7 @@ control_read(struct keyd *k, struct client *c)
 			c->dead = true;
 			return;
 		}
-		if (n == 0) {
+		if (n == 0 && peer_closed(c->fd)) {
 			c->dead = true;
 			return;
 		}
@@ -393,12 +411,19 @@ control_flush(struct keyd *k)
 {
 	struct client_list again;
 	struct client *c, *next;
+	bool more;
 
 	TAILQ_INIT(&again);
 	while ((c = TAILQ_FIRST(&k->dirty)) != NULL) {
 		TAILQ_REMOVE(&k->dirty, c, dirty_entry);
 		c->dirty = false;
-		if (!c->dead && c->fd != -1 && flush_client(k, c)) {
+		more = !c->dead && c->fd != -1 && flush_client(k, c);
+		/* Queueing dump messages in flush_client() marks c again. */
+		if (c->dirty) {
+			TAILQ_REMOVE(&k->dirty, c, dirty_entry);
+			c->dirty = false;
+		}
+		if (more) {
 			c->dirty = true;
 			TAILQ_INSERT_TAIL(&again, c, dirty_entry);
 		}
