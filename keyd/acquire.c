@@ -1,9 +1,9 @@
 /*
  * SADB_ACQUIRE: asking registered key managers for SAs that do not exist
- * yet.  Pending requests are kept per SA index, as FreeBSD's acquire tree
- * keeps them, so that a burst of packets sends one ACQUIRE: further
- * requests are counted and the ACQUIRE is sent again only after more than
- * KEYD_ACQ_COUNT of them; an entry expires after KEYD_ACQ_LIFETIME
+ * yet.  Pending requests are kept per SA index, as in FreeBSD's acquire
+ * tree, so that a burst of packets sends one ACQUIRE.  Further requests
+ * are counted, and the ACQUIRE is sent again only after more than
+ * KEYD_ACQ_COUNT of them.  An entry expires after KEYD_ACQ_LIFETIME
  * seconds.
  */
 
@@ -54,10 +54,10 @@ advertised(const struct key_alg *a, enum key_alg_kind kind)
 }
 
 /*
- * Fills combs with the proposal for proto: for ESP every advertised
- * cipher, combined-mode ones alone and the others with each advertised
- * integrity algorithm but null; for AH every integrity algorithm but null.
- * Returns the number of combinations.
+ * Fills combs with the proposal for proto and returns the number of
+ * combinations.  ESP gets every advertised cipher, combined-mode ones
+ * alone and the others with each advertised integrity algorithm but null.
+ * AH gets every advertised integrity algorithm but null.
  */
 static size_t
 build_proposal(uint8_t proto, struct sadb_comb *combs, size_t max)
@@ -182,7 +182,7 @@ keyd_acquire(struct keyd *k, uint8_t proto, uint8_t mode, uint32_t reqid,
 	return send_acquire(k, acq, sp);
 }
 
-/* Forgets the pending ACQUIRE with sequence seq, which an SA answered. */
+/* Forgets the pending ACQUIRE with sequence seq, now that an SA exists. */
 void
 keyd_acquire_done(struct keyd *k, uint32_t seq)
 {
@@ -199,11 +199,12 @@ keyd_acquire_done(struct keyd *k, uint32_t seq)
 
 /*
  * SADB_ACQUIRE from a client.  A bare header with a sequence number and
- * errno reports that the key manager failed to negotiate that ACQUIRE: no
- * reply is sent, and the pending entry is restarted so that no new
- * ACQUIRE goes out for it until it expires, as FreeBSD's key_acquire2()
- * does.  A full message (SRC, DST, PROPOSAL) asks keyd to send an ACQUIRE
- * to the registered clients; EEXIST if an SA between the addresses exists.
+ * errno reports that the key manager failed to negotiate that ACQUIRE.
+ * No reply is sent, and the pending entry is restarted so that no new
+ * ACQUIRE goes out for it until it expires, as in FreeBSD's
+ * key_acquire2().  A full message (SRC, DST, PROPOSAL) asks keyd to send
+ * an ACQUIRE to the registered clients, or fails with EEXIST if an SA
+ * between the addresses exists.
  */
 int
 pfkey_acquire(struct keyd *k, struct client *c, const struct key_msg *m)

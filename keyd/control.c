@@ -442,8 +442,8 @@ control_client_event(struct keyd *k, struct client *c, uint32_t events)
 	if (c->dead)
 		return;
 	/*
-	 * A hang-up comes with EPOLLIN while requests are still unread;
-	 * control_read() processes them and sees the end of the stream.
+	 * A hang-up comes with EPOLLIN while requests are still unread, so
+	 * control_read() processes them and then reads the end of the stream.
 	 * A client whose input is paused cannot take replies any more.
 	 */
 	if (events & EPOLLIN)

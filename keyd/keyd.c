@@ -25,14 +25,15 @@
 #define PIDFILE_DIR		"/run"
 #define MAX_EVENTS		64
 
+/* Prints the usage message, to stdout for -h and to stderr otherwise. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == 0 ? stdout : stderr,
 	    "usage: keyd [-Fhv] [-g group] [-M max-policies] [-m max-sas]\n"
 	    "            [-p pidfile] [-q queue-bytes] [-s socket] "
 	    "[foreground]\n");
-	exit(1);
+	exit(status);
 }
 
 static size_t
@@ -264,6 +265,8 @@ main(int argc, char *argv[])
 		case 'g':
 			group = optarg;
 			break;
+		case 'h':
+			usage(0);
 		case 'M':
 			max_policies = parse_size(optarg, "maximum policies",
 			    1);
@@ -285,12 +288,12 @@ main(int argc, char *argv[])
 			verbose++;
 			break;
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	for (; optind < argc; optind++) {
 		if (strcmp(argv[optind], "foreground") != 0)
-			usage();
+			usage(1);
 		foreground = 1;
 	}
 

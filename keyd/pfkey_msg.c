@@ -2,7 +2,7 @@
  * Messages keyd builds from its own state: SAs for GET, DUMP and EXPIRE,
  * policies for SPDGET, SPDDUMP and SPDEXPIRE, and the supported-algorithm
  * lists of REGISTER.  Each function fills b and returns 0, or -1 with
- * errno set; b then holds a complete message.
+ * errno set.  On success b contains a complete message.
  */
 
 #include <sys/socket.h>

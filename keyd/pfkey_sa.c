@@ -1,8 +1,8 @@
 /*
- * PF_KEY requests on security associations: GETSPI, UPDATE, ADD, DELETE,
- * GET, DUMP and FLUSH, with the checks and error codes of FreeBSD 14's
+ * PF_KEY requests on security associations (GETSPI, UPDATE, ADD, DELETE,
+ * GET, DUMP and FLUSH), with the checks and error codes of FreeBSD 14's
  * key_getspi(), key_update(), key_add(), key_setsaval(), key_delete(),
- * key_get(), key_dump() and key_flush(); and the once-a-second lifetime
+ * key_get(), key_dump() and key_flush().  Also the once-a-second lifetime
  * check that sends SADB_EXPIRE.
  */
 
@@ -490,8 +490,8 @@ update_mature(struct sa *sa, const struct key_msg *m)
 /*
  * SADB_UPDATE: completes a larval SA made by GETSPI, or changes the
  * lifetimes of a mature or dying one.  Only the process that created the
- * SA may update it (EINVAL otherwise, and for an unknown SPI); an SA index
- * that does not match gives ESRCH.  The reply, the request without keys,
+ * SA may update it, so another pid gets EINVAL, as does an unknown SPI.
+ * An SA index that does not match gives ESRCH.  The reply, the request without keys,
  * goes to every client.
  */
 int
@@ -814,10 +814,11 @@ send_expire(struct keyd *k, struct sa *sa, bool hard)
 }
 
 /*
- * The once-a-second SAD check: larval SAs older than 30 s go away
- * silently; an SA past a hard limit is reported in a hard SADB_EXPIRE and
- * deleted; a mature SA past a soft limit becomes dying and is reported in
- * a soft SADB_EXPIRE.  Expiry messages go to registered clients.
+ * The once-a-second SAD check.  Larval SAs older than 30 s are deleted
+ * without a message.  An SA past a hard limit is reported in a hard
+ * SADB_EXPIRE and deleted.  A mature SA past a soft limit becomes dying
+ * and is reported in a soft SADB_EXPIRE.  Expiry messages go to
+ * registered clients.
  */
 void
 keyd_sad_tick(struct keyd *k)

@@ -1,9 +1,9 @@
 /*
  * PF_KEY requests on security policies (SPDADD, SPDUPDATE, SPDSETIDX,
- * SPDDELETE, SPDDELETE2, SPDGET, SPDDUMP, SPDFLUSH) with the checks and
- * error codes of FreeBSD 14's key_spdadd(), key_msg2sp() and friends; the
- * interface-scoped policies of ipsecN interfaces; and the once-a-second
- * policy lifetime check that sends SADB_X_SPDEXPIRE.
+ * SPDDELETE, SPDDELETE2, SPDGET, SPDDUMP, SPDFLUSH), with the checks and
+ * error codes of FreeBSD 14's key_spdadd(), key_msg2sp() and friends.
+ * Also the interface-scoped policies of ipsecN interfaces, and the
+ * once-a-second policy lifetime check that sends SADB_X_SPDEXPIRE.
  */
 
 #include <sys/socket.h>
@@ -306,10 +306,10 @@ pfkey_spdget(struct keyd *k, struct client *c, const struct key_msg *m)
 
 /*
  * SADB_X_SPDDUMP: the policies of the scopes in the mask carried in
- * sadb_msg_satype (0 all, 1 global, 2 ifnet), for directions any, in and
- * out in turn, global ones before interface ones; sequence numbers count
- * down to 0; ENOENT when there are none.  The dump works on references to
- * the policies present when it started.
+ * sadb_msg_satype (0 all, 1 global, 2 ifnet).  They are sent for
+ * directions any, in and out in turn, global ones before interface ones,
+ * with sequence numbers counting down to 0.  ENOENT when there are none.
+ * The dump works on references to the policies present when it started.
  */
 int
 pfkey_spddump(struct keyd *k, struct client *c, const struct key_msg *m)
