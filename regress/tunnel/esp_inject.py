@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Send hostile ESP packets to a tunnel endpoint.
+
+    esp_inject.py replay PCAP SPI [INDEX]
+        Re-sends, unchanged, the INDEX-th (from 1, default 1) ESP packet
+        with SPI found in PCAP, to the destination it had.
+    esp_inject.py craft --spi N --src A --dst B --enc ALG --enc-key HEX
+                  [--auth ALG --auth-key HEX] --seq N --ident N
+                  [--fault icv|truncate]
+        Encrypts with scapy an ICMP echo request from 172.16.0.3 to
+        172.16.0.5 (identifier --ident) as the SA would, with sequence
+        number --seq, optionally damages it, and sends it from A to B.
+        --fault icv flips the last bit of the ICV; --fault truncate keeps
+        only the SPI, the sequence number and 4 more bytes.
+
+Packets leave through a raw IP-protocol-50 socket, so the kernel adds the
+outer IP header.  Prints what it sent.
+"""
+
+import argparse
+import socket
+import sys
+
+from scapy.layers.inet import ICMP, IP
+from scapy.layers.inet6 import IPv6
+from scapy.layers.ipsec import ESP
+from scapy.packet import Raw
+from scapy.utils import rdpcap
+
+from esp_sa import make_sa
+
+
+def send_esp(src, dst, payload):
+    family = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    with socket.socket(family, socket.SOCK_RAW, 50) as sock:
+        sock.bind((src, 0))
+        sock.sendto(payload, (dst, 0))
+
+
+def replay(args):
+    found = 0
+    for frame in rdpcap(args.pcap):
+        outer = frame[IP] if IP in frame else \
+            frame[IPv6] if IPv6 in frame else None
+        if outer is None or ESP not in outer or \
+                outer[ESP].spi != args.spi:
+            continue
+        found += 1
+        if found == args.index:
+            send_esp(outer.src, outer.dst, bytes(outer[ESP]))
+            print(f"replayed spi={args.spi} seq={outer[ESP].seq} "
+                  f"{outer.src} -> {outer.dst}")
+            return 0
+    print(f"esp_inject.py: no ESP packet {args.index} with SPI {args.spi} "
+          f"in {args.pcap}", file=sys.stderr)
+    return 1
+
+
+def craft(args):
+    sa = make_sa(args.spi, args.src, args.dst, args.enc, args.enc_key,
+                 args.auth, args.auth_key)
+    inner = (IP(src="172.16.0.3", dst="172.16.0.5") /
+             ICMP(type=8, id=args.ident, seq=1) / Raw(b"esp_inject"))
+    payload = bytearray(bytes(sa.encrypt(inner, seq_num=args.seq)[ESP]))
+    if args.fault == "icv":
+        payload[-1] ^= 0x01
+    elif args.fault == "truncate":
+        del payload[12:]
+    send_esp(args.src, args.dst, bytes(payload))
+    print(f"sent spi={args.spi} seq={args.seq} len={len(payload)} "
+          f"fault={args.fault or 'none'} ident={args.ident}")
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="mode", required=True)
+    r = sub.add_parser("replay")
+    r.add_argument("pcap")
+    r.add_argument("spi", type=int)
+    r.add_argument("index", type=int, nargs="?", default=1)
+    c = sub.add_parser("craft")
+    c.add_argument("--spi", type=int, required=True)
+    c.add_argument("--src", required=True)
+    c.add_argument("--dst", required=True)
+    c.add_argument("--enc", required=True)
+    c.add_argument("--enc-key", required=True)
+    c.add_argument("--auth", default="none")
+    c.add_argument("--auth-key", default="")
+    c.add_argument("--seq", type=int, required=True)
+    c.add_argument("--ident", type=int, required=True)
+    c.add_argument("--fault", choices=("icv", "truncate"))
+    args = p.parse_args()
+    return replay(args) if args.mode == "replay" else craft(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+#! /usr/bin/env atf-sh
+#
+# The if_ipsec(4) manual page's example, run as written on two hosts:
+# AES-CBC without integrity, reqid 100 on host A and 200 on host B.
+#
+
+. "$(atf_get_srcdir)/tunnel.subr"
+
+KEY1=0x566572795365637572654b6579212131	# "VerySecureKey!!1"
+KEY2=0x566572795365637572654b6579212132	# "VerySecureKey!!2"
+
+# manpage_hosts: builds both hosts with IPv6 off (the example is IPv4
+# only, so the SA counters then see nothing but the test's packets) and
+# runs the manual page's command lines on each.
+manpage_hosts()
+{
+	tnt_hosts noipv6
+	tnt_keyds
+	host_run "$NS_A" A <<'EOF'
+ifconfig ipsec0 create reqid 100
+ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
+ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	host_run "$NS_B" B <<'EOF'
+ifconfig ipsec0 create reqid 200
+ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
+ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+}
+
+atf_test_case ping cleanup
+ping_head()
+{
+	atf_set descr "Hosts A and B of if_ipsec(4) ping each other"
+	atf_set require.user root
+	atf_set timeout 60
+}
+ping_body()
+{
+	manpage_hosts
+	ping_ok "$NS_A" 172.16.0.5 3
+	ping_ok "$NS_B" 172.16.0.3 3
+	keyd_alive "$NS_A"
+	keyd_alive "$NS_B"
+}
+ping_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case sad_dump cleanup
+sad_dump_head()
+{
+	atf_set descr "setkey -D prints FreeBSD's layout, with live counters"
+	atf_set require.user root
+	atf_set timeout 60
+}
+sad_dump_body()
+{
+	manpage_hosts
+	expect_dump "$NS_A" manpage_a_sad.out -- -D
+	expect_dump "$NS_B" manpage_b_sad.out -- -D
+
+	# Three echo requests from A to B, three replies back.
+	ping_ok "$NS_A" 172.16.0.5 3
+	expect_dump "$NS_A" manpage_a_sad_used.out "192.168.0.5 192.168.0.3" \
+	    -- -D
+	expect_dump "$NS_B" manpage_b_sad_used.out "192.168.0.3 192.168.0.5" \
+	    -- -D
+}
+sad_dump_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case spd_dump cleanup
+spd_dump_head()
+{
+	atf_set descr "setkey -DP shows ipsec0's four ifnet policies"
+	atf_set require.user root
+	atf_set timeout 60
+}
+spd_dump_body()
+{
+	manpage_hosts
+	expect_dump "$NS_A" manpage_a_spd.out -- -DP
+	expect_dump "$NS_B" manpage_b_spd.out -- -DP
+	# The global SPD is empty and a flush leaves the ifnet policies.
+	in_ns "$NS_A" setkey -DPg > global.out
+	atf_check -o inline:"No SPD entries.
+" cat global.out
+	in_ns "$NS_A" setkey -FP
+	expect_dump "$NS_A" manpage_a_spd.out -- -DP
+}
+spd_dump_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case wire cleanup
+wire_head()
+{
+	atf_set descr "Only ESP with SPIs 10000 and 10001 crosses the wire" \
+	    "and tshark decrypts every packet with the example's keys"
+	atf_set require.user root
+	atf_set timeout 60
+}
+wire_body()
+{
+	manpage_hosts
+	capture_start "$NS_B" "$VETH_B" wire.pcap
+	ping_ok "$NS_A" 172.16.0.5 4
+	ping_ok "$NS_B" 172.16.0.3 3
+	capture_stop wire.pcap
+
+	# No cleartext: every IP packet on the veth is ESP.
+	expect_frames wire.pcap "ip && !esp" 0 "IPv4 packets other than ESP"
+	expect_frames wire.pcap "esp" 14 "ESP packets"
+	expect_frames wire.pcap "esp.spi == 10000 && ip.src == 192.168.0.3" 7 \
+	    "ESP packets from A to B"
+	expect_frames wire.pcap "esp.spi == 10001 && ip.src == 192.168.0.5" 7 \
+	    "ESP packets from B to A"
+	expect_spis wire.pcap 10000 10001
+	expect_cleartext_free wire.pcap
+
+	tshark_decrypt wire.pcap decrypted.out \
+	    "$(uat_sa IPv4 192.168.0.3 192.168.0.5 10000 \
+	    'AES-CBC [RFC3602]' $KEY1 NULL '')" \
+	    "$(uat_sa IPv4 192.168.0.5 192.168.0.3 10001 \
+	    'AES-CBC [RFC3602]' $KEY2 NULL '')"
+	expect_decrypted decrypted.out no 14
+	expect_echoes decrypted.out 192.168.0.3,172.16.0.3 8 4
+	expect_echoes decrypted.out 192.168.0.5,172.16.0.5 0 4
+	expect_echoes decrypted.out 192.168.0.5,172.16.0.5 8 3
+	expect_echoes decrypted.out 192.168.0.3,172.16.0.3 0 3
+}
+wire_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case ping
+	atf_add_test_case sad_dump
+	atf_add_test_case spd_dump
+	atf_add_test_case wire
+}
