@@ -143,9 +143,14 @@ spd_insert(struct spd *spd, struct policy *sp)
 		TAILQ_INSERT_TAIL(list, sp, entry);
 	} else {
 		list = &spd->global[sp->dir];
-		TAILQ_FOREACH(p, list, entry)
-			if (sp->priority < p->priority)
-				break;
+		/* Policies mostly share one priority: try the tail first. */
+		p = TAILQ_LAST(list, policy_list);
+		if (p == NULL || p->priority <= sp->priority)
+			p = NULL;
+		else
+			TAILQ_FOREACH(p, list, entry)
+				if (sp->priority < p->priority)
+					break;
 		if (p != NULL)
 			TAILQ_INSERT_BEFORE(p, sp, entry);
 		else
