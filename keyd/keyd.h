@@ -182,6 +182,7 @@ struct policy {
 	bool linked;
 	TAILQ_ENTRY(policy) entry;
 	struct policy *id_next;
+	struct policy *sel_next;	/* global only: hash chain by selector */
 };
 
 TAILQ_HEAD(policy_list, policy);
@@ -190,7 +191,8 @@ struct spd {
 	struct policy_list global[IPSEC_DIR_MAX];
 	struct policy_list ifnet[IPSEC_DIR_MAX];
 	struct policy **id_tab;
-	size_t id_size;
+	struct policy **sel_tab;	/* global policies by selector */
+	size_t id_size;			/* buckets in each table, power of 2 */
 	size_t count;
 	size_t max;
 	uint32_t last_id;

@@ -3,7 +3,8 @@
  * direction, sorted by priority and then by insertion, as FreeBSD's
  * key_insertsp() keeps them.  Interface (ifnet) policies live in lists of
  * their own, which only the ipsecN interface code changes, so that spdflush
- * and spddelete cannot remove them.  A hash table finds any policy by id.
+ * and spddelete cannot remove them.  Hash tables find any policy by id
+ * and a global policy by its exact selector.
  * Policies are reference counted because SPD dumps hold them.
  */
 
@@ -19,6 +20,7 @@
 #define SPD_MIN_BUCKETS		256
 
 static size_t	id_bucket(size_t, uint32_t);
+static size_t	sel_bucket(size_t, const struct policy *);
 static int	grow(struct spd *);
 static uint32_t	new_id(struct spd *);
 static bool	prefix_match(const struct sockaddr *, const struct sockaddr *,
@@ -50,7 +52,9 @@ spd_clear(struct spd *spd)
 			spd_remove(spd, sp);
 	}
 	free(spd->id_tab);
+	free(spd->sel_tab);
 	spd->id_tab = NULL;
+	spd->sel_tab = NULL;
 	spd->id_size = 0;
 }
 
@@ -84,15 +88,68 @@ id_bucket(size_t size, uint32_t id)
 	return (size_t)(id * 0x9e3779b1u) & (size - 1);
 }
 
+static uint32_t
+hash_bytes(uint32_t h, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	while (len-- > 0)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
+static uint32_t
+hash_sockaddr(uint32_t h, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *sin = (const void *)ss;
+	const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET) {
+		h = hash_bytes(h, &sin->sin_addr, sizeof(sin->sin_addr));
+		return hash_bytes(h, &sin->sin_port, sizeof(sin->sin_port));
+	}
+	h = hash_bytes(h, &sin6->sin6_addr, sizeof(sin6->sin6_addr));
+	return hash_bytes(h, &sin6->sin6_port, sizeof(sin6->sin6_port));
+}
+
+/* Hashes what spd_lookup_selector() compares. */
+static size_t
+sel_bucket(size_t size, const struct policy *sp)
+{
+	uint8_t fields[4] = { sp->dir, sp->prefs, sp->prefd, sp->ul_proto };
+	uint32_t h = 2166136261u;
+
+	h = hash_bytes(h, fields, sizeof(fields));
+	h = hash_sockaddr(h, &sp->src);
+	h = hash_sockaddr(h, &sp->dst);
+	return h & (size - 1);
+}
+
+static void
+link_global_selector(struct policy **tab, size_t size, struct policy *sp)
+{
+	size_t b = sel_bucket(size, sp);
+
+	sp->sel_next = tab[b];
+	tab[b] = sp;
+}
+
+/* Doubles both hash tables, keeping the load factor at most 1. */
 static int
 grow(struct spd *spd)
 {
-	struct policy **tab, *sp, *next;
+	struct policy **tab, **sel, *sp, *next;
 	size_t size, i, b;
+	int dir;
 
 	size = spd->id_size == 0 ? SPD_MIN_BUCKETS : spd->id_size * 2;
-	if ((tab = calloc(size, sizeof(*tab))) == NULL)
+	tab = calloc(size, sizeof(*tab));
+	sel = calloc(size, sizeof(*sel));
+	if (tab == NULL || sel == NULL) {
+		free(tab);
+		free(sel);
 		return -1;
+	}
 	for (i = 0; i < spd->id_size; i++) {
 		for (sp = spd->id_tab[i]; sp != NULL; sp = next) {
 			next = sp->id_next;
@@ -101,8 +158,13 @@ grow(struct spd *spd)
 			tab[b] = sp;
 		}
 	}
+	for (dir = 0; dir < IPSEC_DIR_MAX; dir++)
+		TAILQ_FOREACH(sp, &spd->global[dir], entry)
+			link_global_selector(sel, size, sp);
 	free(spd->id_tab);
+	free(spd->sel_tab);
 	spd->id_tab = tab;
+	spd->sel_tab = sel;
 	spd->id_size = size;
 	return 0;
 }
@@ -155,6 +217,7 @@ spd_insert(struct spd *spd, struct policy *sp)
 			TAILQ_INSERT_BEFORE(p, sp, entry);
 		else
 			TAILQ_INSERT_TAIL(list, sp, entry);
+		link_global_selector(spd->sel_tab, spd->id_size, sp);
 	}
 	b = id_bucket(spd->id_size, sp->id);
 	sp->id_next = spd->id_tab[b];
@@ -181,8 +244,16 @@ spd_remove(struct spd *spd, struct policy *sp)
 	}
 	if (sp->scope == IPSEC_POLICYSCOPE_IFNET)
 		TAILQ_REMOVE(&spd->ifnet[sp->dir], sp, entry);
-	else
+	else {
+		for (pp = &spd->sel_tab[sel_bucket(spd->id_size, sp)];
+		    *pp != NULL; pp = &(*pp)->sel_next) {
+			if (*pp == sp) {
+				*pp = sp->sel_next;
+				break;
+			}
+		}
 		TAILQ_REMOVE(&spd->global[sp->dir], sp, entry);
+	}
 	sp->linked = false;
 	spd->count--;
 	spd_unref(sp);
@@ -212,11 +283,12 @@ spd_lookup_selector(const struct spd *spd, const struct policy *key)
 {
 	struct policy *sp;
 
-	if (key->dir >= IPSEC_DIR_MAX)
+	if (key->dir >= IPSEC_DIR_MAX || spd->id_size == 0)
 		return NULL;
-	TAILQ_FOREACH(sp, &spd->global[key->dir], entry) {
-		if (sp->prefs == key->prefs && sp->prefd == key->prefd &&
-		    sp->ul_proto == key->ul_proto &&
+	for (sp = spd->sel_tab[sel_bucket(spd->id_size, key)]; sp != NULL;
+	    sp = sp->sel_next) {
+		if (sp->dir == key->dir && sp->prefs == key->prefs &&
+		    sp->prefd == key->prefd && sp->ul_proto == key->ul_proto &&
 		    sockaddr_equal_port((const struct sockaddr *)&sp->src,
 		    (const struct sockaddr *)&key->src) &&
 		    sockaddr_equal_port((const struct sockaddr *)&sp->dst,
