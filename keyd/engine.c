@@ -20,6 +20,8 @@ keyd_init(struct keyd *k, size_t max_sas, size_t max_policies,
 	TAILQ_INIT(&k->acquires);
 	TAILQ_INIT(&k->clients);
 	TAILQ_INIT(&k->dirty);
+	ifnet_init(k);
+	dataplane_init(k);
 	k->auto_reqid = IPSEC_AUTO_REQID_FIRST - 1;
 	k->queue_max = queue_max;
 	k->epfd = k->listenfd = k->timerfd = k->sigfd = -1;
@@ -58,7 +60,10 @@ keyd_tick(struct keyd *k)
 	keyd_acquire_tick(k);
 }
 
-/* Deletes all SAs, wiping their keys, all policies and ACQUIREs. */
+/*
+ * Destroys the ipsecN interfaces and deletes all SAs, wiping their keys,
+ * all policies and ACQUIREs.
+ */
 void
 keyd_shutdown(struct keyd *k)
 {
@@ -66,7 +71,9 @@ keyd_shutdown(struct keyd *k)
 
 	TAILQ_FOREACH(c, &k->clients, entry)
 		dump_cancel(c);
+	ifnet_shutdown(k);
 	sad_clear(&k->sad);
 	spd_clear(&k->spd);
 	keyd_acquire_clear(k);
+	dataplane_shutdown(k);
 }

@@ -240,6 +240,13 @@ event_loop(struct keyd *k)
 				control_client_event(k, ev->client,
 				    events[i].events);
 				break;
+			case EV_TAP:
+				dataplane_tap_event(k, ev->data);
+				break;
+			case EV_RAW:
+				dataplane_raw_event(k, ev == &k->raw4_ev ?
+				    k->raw4 : k->raw6);
+				break;
 			}
 		}
 		control_flush(k);
@@ -333,6 +340,7 @@ main(int argc, char *argv[])
 	add_fd(&k, k.sigfd, &k.signal_ev);
 	add_fd(&k, k.timerfd, &k.timer_ev);
 	add_fd(&k, k.listenfd, &k.listen_ev);
+	netio_open(&k);
 	if (pidfile != NULL)
 		write_pidfile(pidfile);
 	log_info("keyd started: socket %s, pid %d", sockname, (int)getpid());
@@ -340,6 +348,7 @@ main(int argc, char *argv[])
 	event_loop(&k);
 
 	keyd_shutdown(&k);
+	netio_close(&k);
 	control_close(&k);
 	if (pidfile != NULL)
 		unlink(pidfile);

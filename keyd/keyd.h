@@ -14,6 +14,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <net/if.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -271,12 +272,15 @@ enum ev_kind {
 	EV_LISTEN,
 	EV_TIMER,
 	EV_SIGNAL,
-	EV_CLIENT
+	EV_CLIENT,
+	EV_TAP,				/* an ipsecN TAP device */
+	EV_RAW				/* a raw ESP socket */
 };
 
 struct ev {
 	enum ev_kind kind;
 	struct client *client;
+	void *data;			/* EV_TAP: its struct ipsec_if */
 };
 
 struct client {
@@ -310,6 +314,45 @@ enum deliver_target {
 	TO_ALL,				/* every client */
 	TO_REGISTERED			/* registered clients and the sender */
 };
+
+/* ---------------------------------------------------------------------
+ * ipsecN interfaces (ifnet.c, tap.c) and the ESP data plane (netio.c,
+ * dataplane.c, capture.c, stats.c)
+ */
+
+/* FreeBSD's if_ipsec MTU: the default and the range it accepts. */
+#define IFNET_MTU_DEFAULT	1400
+#define IFNET_MTU_MIN		1280
+#define IFNET_MTU_MAX		8192
+
+/* The interface policies, in the order FreeBSD numbers them. */
+enum {
+	IFNET_SP_IN4,
+	IFNET_SP_OUT4,
+	IFNET_SP_IN6,
+	IFNET_SP_OUT6,
+	IFNET_SP_COUNT
+};
+
+struct capture;
+
+struct ipsec_if {
+	char name[IF_NAMESIZE];
+	unsigned int ifindex;
+	int tapfd;
+	uint8_t mac[6];			/* the TAP's own address */
+	uint32_t reqid;			/* 0 until set or assigned */
+	bool has_tunnel;
+	struct sockaddr_storage src;	/* local tunnel endpoint */
+	struct sockaddr_storage dst;	/* remote tunnel endpoint */
+	struct policy *sp[IFNET_SP_COUNT];
+	uint64_t stats[SADB_X_IF_STAT_COUNT];
+	struct capture *cap;
+	struct ev ev;
+	TAILQ_ENTRY(ipsec_if) entry;
+};
+
+TAILQ_HEAD(ipsec_if_list, ipsec_if);
 
 /* ---------------------------------------------------------------------
  * The daemon
@@ -346,6 +389,17 @@ struct keyd {
 	struct ev listen_ev;
 	struct ev timer_ev;
 	struct ev signal_ev;
+
+	/* Interfaces and the data plane. */
+	struct ipsec_if_list ifs;
+	int raw4;			/* raw IPPROTO_ESP sockets, -1 if none */
+	int raw6;
+	struct ev raw4_ev;
+	struct ev raw6_ev;
+	uint8_t *pkt;			/* packet buffers of the data plane */
+	uint8_t *out;
+	uint64_t stats[SADB_X_IF_STAT_COUNT];	/* drops of no interface */
+	struct capture *cap;		/* capture of all interfaces */
 };
 
 /* engine.c */
@@ -429,6 +483,58 @@ void	 control_read(struct keyd *, struct client *);
 void	 control_flush(struct keyd *);
 void	 control_close(struct keyd *);
 void	 control_client_event(struct keyd *, struct client *, uint32_t);
+
+/* ifnet.c */
+void	 ifnet_init(struct keyd *);
+void	 ifnet_shutdown(struct keyd *);
+int	 ifnet_dispatch(struct keyd *, struct client *, const struct key_msg *);
+struct ipsec_if *ifnet_lookup(const struct keyd *, const char *name);
+struct ipsec_if *ifnet_for_sa(const struct keyd *, const struct sa *);
+const struct sadb_ext *ifnet_find_ext(const struct key_msg *, uint16_t type);
+
+/* tap.c */
+int	 tap_open(const char *name, unsigned int *ifindex, uint8_t mac[6]);
+int	 tap_get_info(const char *name, unsigned int *mtu, bool *up);
+
+/* netio.c */
+
+/* An ESP packet received on a raw socket. */
+struct netio_pkt {
+	struct sockaddr_storage src;	/* outer addresses */
+	struct sockaddr_storage dst;
+	uint8_t *ip;			/* IPv4: the outer header; IPv6: NULL */
+	uint8_t *esp;			/* the ESP header and what follows */
+	size_t esplen;
+	size_t wirelen;			/* outer IP packet, header included */
+};
+
+void	 netio_open(struct keyd *);
+void	 netio_close(struct keyd *);
+int	 netio_watch(struct keyd *, int fd, struct ev *);
+void	 netio_unwatch(struct keyd *, int fd);
+int	 netio_send(struct keyd *, const struct sockaddr *src,
+	    const struct sockaddr *dst, const void *, size_t);
+int	 netio_recv(struct keyd *, int fd, uint8_t *buf, size_t cap,
+	    struct netio_pkt *);
+
+/* dataplane.c */
+void	 dataplane_init(struct keyd *);
+void	 dataplane_shutdown(struct keyd *);
+void	 dataplane_tap_event(struct keyd *, struct ipsec_if *);
+void	 dataplane_raw_event(struct keyd *, int fd);
+const uint64_t *dataplane_sa_stats(const struct sa *);
+
+/* capture.c */
+int	 capture_start(struct capture **, const char *path);
+void	 capture_stop(struct capture **);
+void	 capture_packet(struct capture *, const void *, size_t);
+void	 capture_esp(struct capture *, const struct sockaddr *src,
+	    const struct sockaddr *dst, const void *esp, size_t len);
+const char *capture_path(const struct capture *);
+
+/* stats.c */
+int	 stats_reply(struct keyd *, struct client *, const struct key_msg *);
+bool	 ifnet_sa_belongs(const struct ipsec_if *, const struct sa *);
 
 /* log.c */
 struct log_rate {

@@ -2,7 +2,7 @@
 
 KEYD_SRCS := $(wildcard keyd/*.c)
 KEYD_OBJS := $(KEYD_SRCS:.c=.o)
-KEYD_LIBS := $(shell pkg-config --libs libcrypto)
+KEYD_LIBS := $(shell pkg-config --libs libcrypto libpcap)
 
 TARGETS += keyd/keyd
 CLEANFILES += $(KEYD_OBJS) keyd/keyd

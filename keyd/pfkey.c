@@ -81,7 +81,7 @@ keyd_dispatch(struct keyd *k, struct client *c, const void *msg, size_t len)
 	    m.base->sadb_msg_pid, len);
 
 	if (m.base->sadb_msg_type > SADB_MAX)
-		error = EOPNOTSUPP;	/* interface requests: not served */
+		error = ifnet_dispatch(k, c, &m);
 	else if (handlers[m.base->sadb_msg_type] == NULL)
 		error = EINVAL;
 	else
