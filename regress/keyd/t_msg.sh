@@ -110,7 +110,7 @@ send a ACQUIRE satype=esp $SA_ADDRS ext=13:00000000
 recvall c 500
 recvall b 300
 recvall d 300
-drain a
+recvall a 300
 echo == with-sa
 send a ADD satype=esp spi=4000 $SA_ADDRS enc=aes-cbc:$KEY16
 drain a
@@ -118,14 +118,28 @@ drain b
 drain c
 send a ACQUIRE satype=esp $SA_ADDRS ext=13:00000000
 recv a
+echo == failure-report
+send a ACQUIRE satype=esp seq=5 errno=60
+expect-none a 300
+expect-none c 300
+echo == after
+send a GET satype=esp spi=4000 $SA_ADDRS
+recv a
 EOF
 	expect_in out acquire '^c: msg type=ACQUIRE errno=0 satype=esp '
 	expect_in out acquire '^c:   src proto=[0-9]+ plen=32 192\.168\.0\.3$'
 	expect_in out acquire '^c:   dst proto=[0-9]+ plen=32 192\.168\.0\.5$'
 	expect_in out acquire '^b: received 0$'
-	# REGISTER with satype 0 only lists algorithms; it registers nothing.
+	# REGISTER with satype 0 only lists algorithms and registers nothing.
 	expect_in out acquire '^d: received 0$'
+	# FreeBSD's key_acquire2() sends no reply to an unregistered sender.
+	expect_in out acquire '^a: received 0$'
 	expect_in out with-sa '^a: msg type=ACQUIRE errno=EEXIST '
+	# A bare header with seq and errno reports a key manager's failure
+	# and gets no reply.
+	expect_in out failure-report '^a: none$'
+	expect_in out failure-report '^c: none$'
+	expect_in out after '^a: msg type=GET errno=0 '
 }
 acquire_cleanup()
 {
@@ -153,6 +167,9 @@ recv a
 echo == pchange
 send a X_PCHANGE
 recv a
+echo == spdexpire
+send a X_SPDEXPIRE src=10.0.0.0/24 dst=10.0.1.0/24 policy="out discard"
+recv a
 echo == spdacquire
 send a X_SPDACQUIRE src=10.0.0.0/24 dst=10.0.1.0/24 policy="out discard"
 recv a
@@ -164,6 +181,7 @@ recv a
 EOF
 	expect_in out expire '^a: msg type=EXPIRE errno=EINVAL '
 	expect_in out pchange '^a: msg type=X_PCHANGE errno=EINVAL '
+	expect_in out spdexpire '^a: msg type=X_SPDEXPIRE errno=EINVAL '
 	expect_in out spdacquire '^a: msg type=X_SPDACQUIRE errno=EINVAL '
 	expect_in out others '^b: none$'
 	expect_in out get '^a:   sa spi=4000 replay=0 state=mature '
@@ -187,19 +205,27 @@ lifetime_expiry_body()
 open a
 open b
 open c
+open d
 send c REGISTER satype=esp
 drain c
+send d REGISTER satype=ah
+drain d
 send a ADD satype=esp spi=6000 $SA_ADDRS enc=aes-cbc:$KEY16 ls=1 lh=3
 drain a
 drain b
 drain c
+drain d
 echo == soft
 recv c 3000
+echo == soft-ah-registered
+recv d 1000
 echo == dying
 send a GET satype=esp spi=6000 $SA_ADDRS
 recv a
 echo == hard
 recv c 4000
+echo == hard-ah-registered
+recv d 1000
 echo == gone
 send a GET satype=esp spi=6000 $SA_ADDRS
 recv a
@@ -215,11 +241,21 @@ EOF
 	expect_in out soft '^c:   src proto=255 plen=32 192\.168\.0\.3$'
 	expect_in out soft '^c:   dst proto=255 plen=32 192\.168\.0\.5$'
 	expect_not_in out soft 'key_'
+	# The kernel's EXPIRE: <base, SA, SA2, LIFETIME_CURRENT, LIFETIME_SOFT
+	# or LIFETIME_HARD, SRC, DST>, with pid 0.
+	expect_in out soft '^c: msg type=EXPIRE errno=0 satype=esp len=[0-9]+ seq=[0-9]+ pid=0 '
+	expect_ext_order sect.soft c "sa sa2 lifetime_current lifetime_soft src dst"
+	# Expiry goes to sockets registered for any satype.
+	expect_in out soft-ah-registered '^d: msg type=EXPIRE errno=0 satype=esp '
+	expect_in out soft-ah-registered '^d:   lifetime_soft '
+	expect_in out hard-ah-registered '^d: msg type=EXPIRE errno=0 satype=esp '
+	expect_in out hard-ah-registered '^d:   lifetime_hard '
 	expect_in out dying '^a:   sa spi=6000 replay=0 state=dying '
 	expect_in out hard '^c: msg type=EXPIRE errno=0 satype=esp '
 	expect_in out hard '^c:   sa spi=6000 '
 	expect_in out hard '^c:   lifetime_hard alloc=0 bytes=0 add=3 use=0$'
 	expect_not_in out hard 'lifetime_soft'
+	expect_ext_order sect.hard c "sa sa2 lifetime_current lifetime_hard src dst"
 	expect_in out gone '^a: msg type=GET errno=ESRCH '
 	expect_in out unregistered '^a: none$'
 	expect_in out unregistered '^b: none$'
@@ -294,6 +330,10 @@ send b X_PROMISC satype=0
 recvall b 300
 drain a
 drain c
+echo == satype-3
+send b X_PROMISC satype=esp
+recv b
+expect-none a 300
 echo == after-off
 send a ADD satype=esp spi=8001 $SA_ADDRS enc=aes-cbc:$KEY16
 recvall b 300
@@ -317,6 +357,8 @@ EOF
 	expect_in out get '^c: received 0$'
 
 	expect_in out off '^b: msg type=X_PROMISC errno=0 satype=unspec len=2 '
+	expect_in out satype-3 '^b: msg type=X_PROMISC errno=EINVAL '
+	expect_in out satype-3 '^a: none$'
 	expect_in out after-off '^b: msg type=ADD errno=0 satype=esp '
 	expect_not_in out after-off '^b: msg type=X_PROMISC'
 	expect_in out after-off '^b: received 1$'
@@ -338,6 +380,9 @@ header_errors_body()
 	kc $NS out <<EOF
 open a
 open b
+echo == satype-1
+send a FLUSH satype=1
+recv a
 echo == version-1
 send a ADD satype=esp spi=4000 $SA_ADDRS enc=aes-cbc:$KEY16 version=1
 recv a
@@ -403,7 +448,7 @@ recv a
 send a SPDDUMP
 recv a
 EOF
-	for s in version-1 version-3 type-0 type-23 type-200 satype-4 \
+	for s in satype-1 version-1 version-3 type-0 type-23 type-200 satype-4 \
 	    getspi-unspec update-unspec add-unspec delete-unspec get-unspec \
 	    acquire-unspec expire-unspec spdadd-esp spdflush-ah; do
 		expect_in out $s '^a: msg type=[A-Z0-9_]+ errno=EINVAL '

@@ -66,6 +66,8 @@ EOF
 	expect_in out get '^a:   dst proto=255 plen=32 192\.168\.0\.5$'
 	expect_in out get '^b: none$'
 
+	# GET lists extensions in the order of FreeBSD's key_setdumpsa().
+	expect_ext_order sect.get a "sa sa2 lifetime_current src dst key_encrypt"
 	expect_in out get-other-dst '^a: msg type=GET errno=ESRCH '
 	expect_in out again '^a: msg type=ADD errno=EEXIST '
 	expect_in out again '^b: none$'
@@ -114,6 +116,8 @@ expect-none b 300
 echo == delete-wrong-dst
 send a DELETE satype=esp spi=1002 src=192.168.0.3 dst=192.168.0.9
 recv a
+send a GETSPI satype=esp $SA_ADDRS spirange=1006-1006
+recv a
 echo == delete-all
 send a DELETE satype=esp $SA_ADDRS
 recv a
@@ -132,13 +136,16 @@ EOF
 	expect_in out delete-unknown '^a: msg type=DELETE errno=ESRCH '
 	expect_in out delete-unknown '^b: none$'
 	expect_in out delete-wrong-dst '^a: msg type=DELETE errno=ESRCH '
-	expect_in out delete-all '^a: msg type=DELETE errno=0 satype=esp '
+	# The reply is <base, SRC, DST>.
+	expect_in out delete-all '^a: msg type=DELETE errno=0 satype=esp len=8 '
 	expect_not_in out delete-all '^a:   sa '
 	expect_in out delete-all '^b: msg type=DELETE errno=0 satype=esp '
-	# Only the reverse-direction ESP SA and the AH SA remain.
-	expect_in out dump '^a: dumpall count=2 ordered=yes end=seq0$'
+	# The reverse-direction ESP SA, the AH SA and the larval SA remain,
+	# because DELETE without an SA extension removes only alive SAs.
+	expect_in out dump '^a: dumpall count=3 ordered=yes end=seq0$'
 	expect_in out dump '^a:   sa spi=1004 '
 	expect_in out dump '^a:   sa spi=1005 '
+	expect_in out dump '^a:   sa spi=1006 replay=[0-9]+ state=larval '
 	expect_in out delete-none '^a: msg type=DELETE errno=0 '
 	keyd_alive $NS
 }
@@ -311,6 +318,9 @@ recv a
 echo == default
 send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.7
 recv a
+echo == ipcomp
+send a GETSPI satype=ipcomp src=192.168.0.3 dst=192.168.0.9
+recv a
 echo == used
 send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.9 spirange=4096-4096
 recv a
@@ -318,6 +328,9 @@ expect-none b 300
 echo == dump
 send a DUMP satype=esp
 dumpall a
+echo == spi-255
+send a GETSPI satype=esp $SA_ADDRS spirange=255-255
+recv a
 EOF
 	# The reply is <base, SA, SRC, DST>: 2 + 2 + 3 + 3 units.
 	expect_in out single '^a: msg type=GETSPI errno=0 satype=esp len=10 seq=3 '
@@ -340,11 +353,20 @@ EOF
 	[ "$spi" -ge 256 ] && [ "$spi" -le 268435455 ] ||
 	    atf_fail "GETSPI returned SPI $spi outside 0x100-0x0fffffff"
 
+	# IPComp CPIs are 16 bits wide.
+	section out ipcomp > ipcomp
+	expect_line ipcomp '^a: msg type=GETSPI errno=0 satype=ipcomp '
+	spi=$(sed -n 's/^a:   sa spi=\([0-9]*\) .*/\1/p' ipcomp)
+	[ -n "$spi" ] || atf_fail "GETSPI reply without an SA extension"
+	[ "$spi" -ge 256 ] && [ "$spi" -le 65535 ] ||
+	    atf_fail "GETSPI returned CPI $spi outside 0x100-0xffff"
 	expect_in out used '^a: msg type=GETSPI errno=EEXIST '
 	expect_in out used '^b: none$'
 	expect_in out dump '^a: dumpall count=3 ordered=yes end=seq0$'
 	expect_in out dump '^a:   sa spi=4096 replay=[0-9]+ state=larval '
 	expect_count sect.dump 'state=larval' 3
+	# SPIs 1-255 are reserved for ESP and AH, for GETSPI as for ADD.
+	expect_in out spi-255 '^a: msg type=GETSPI errno=EINVAL '
 }
 getspi_cleanup()
 {
@@ -456,6 +478,11 @@ recv a
 echo == no-dst
 send a ADD satype=esp spi=3006 src=192.168.0.3 enc=aes-cbc:$KEY16
 recv a
+echo == update-bad-key
+send a GETSPI satype=esp $SA_ADDRS spirange=3010-3010
+recv a
+send a UPDATE satype=esp spi=3010 $SA_ADDRS enc=aes-cbc:0x0102030405060708090a0b0c0d0e0f
+recv a
 echo == others
 expect-none b 300
 echo == dump
@@ -475,8 +502,11 @@ EOF
 	    bad-key-length aead-with-auth no-dst; do
 		expect_in out $s '^a: msg type=ADD errno=EINVAL '
 	done
+	expect_in out update-bad-key '^a: msg type=UPDATE errno=EINVAL '
 	expect_in out others '^b: none$'
-	expect_in out dump '^a: msg type=DUMP errno=ENOENT '
+	# Only the larval SA of the UPDATE with a bad key exists.
+	expect_in out dump '^a: msg type=DUMP errno=0 .* seq=0 '
+	expect_in out dump '^a:   sa spi=3010 replay=[0-9]+ state=larval '
 	expect_in out spi-256 '^a: msg type=ADD errno=0 '
 	expect_in out both-lifetimes '^a: msg type=ADD errno=0 '
 	expect_in out both-lifetimes '^a:   lifetime_hard alloc=0 bytes=0 add=100 use=0$'
@@ -485,6 +515,114 @@ EOF
 	keyd_alive $NS
 }
 add_errors_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case sa_flags cleanup
+sa_flags_head()
+{
+	atf_set descr "ADD rejects SA flags beyond 0xfff and flag combinations FreeBSD refuses"
+	atf_set require.user root
+}
+sa_flags_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+echo == flags-0x1000
+send a ADD satype=esp spi=3000 $SA_ADDRS enc=aes-cbc:$KEY16 flags=0x1040
+recv a
+echo == ah-derived
+send a ADD satype=ah spi=3001 $SA_ADDRS auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314 flags=0x60
+recv a
+echo == esp-old-derived
+send a ADD satype=esp spi=3002 $SA_ADDRS enc=aes-cbc:$KEY16 flags=0x61
+recv a
+echo == ah-with-cipher
+send a ADD satype=ah spi=3003 $SA_ADDRS enc=aes-cbc auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
+recv a
+echo == dump
+send a DUMP
+recv a
+EOF
+	for s in flags-0x1000 ah-derived esp-old-derived ah-with-cipher; do
+		expect_in out $s '^a: msg type=ADD errno=EINVAL '
+	done
+	expect_in out dump '^a: msg type=DUMP errno=ENOENT '
+}
+sa_flags_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case sa_fields cleanup
+sa_fields_head()
+{
+	atf_set descr "GET returns replay windows, flags and the creation time as given"
+	atf_set require.user root
+}
+sa_fields_body()
+{
+	local now added
+
+	keyd_start $NS
+	kc $NS out -t <<EOF
+open a
+send a ADD satype=esp spi=1001 $SA_ADDRS enc=aes-cbc:$KEY16 replay=64 flags=0x240
+send a ADD satype=esp spi=1002 $SA_ADDRS enc=aes-cbc:$KEY16 replay=255 sareplay=2048 mode=transport reqid=77
+drain a
+echo == small
+send a GET satype=esp spi=1001 $SA_ADDRS
+recv a
+echo == large
+send a GET satype=esp spi=1002 $SA_ADDRS
+recv a
+EOF
+	now=$(date +%s)
+	expect_in out small '^a:   sa spi=1001 replay=64 state=mature auth=0 encrypt=12 flags=0x240$'
+	expect_not_in out small 'sa_replay'
+	expect_in out large '^a:   sa spi=1002 replay=255 state=mature auth=0 encrypt=12 flags=0x40$'
+	expect_in out large '^a:   sa2 mode=transport reqid=77 '
+	# Windows over 255 bytes travel in SA_REPLAY, counted in packets.
+	expect_in out large '^a:   sa_replay replay=2048$'
+	expect_ext_order sect.large a "sa sa2 sa_replay lifetime_current src dst key_encrypt"
+
+	# LIFETIME_CURRENT contains the time of day the SA was added.
+	added=$(sed -n 's/^a:   lifetime_current alloc=0 bytes=0 add=\([0-9]*\) use=0$/\1/p' sect.large)
+	[ -n "$added" ] || atf_fail "GET reply without a lifetime_current line"
+	[ $((now - added)) -ge 0 ] && [ $((now - added)) -le 10 ] ||
+	    atf_fail "lifetime_current add=$added is not the time of day ($now)"
+}
+sa_fields_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case error_echo cleanup
+error_echo_head()
+{
+	atf_set descr "An error reply is the whole request with errno set, as FreeBSD's key_senderror sends it"
+	atf_set require.user root
+}
+error_echo_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+echo == get
+send a GET satype=esp spi=9999 $SA_ADDRS seq=12
+recv a
+echo == add
+send a ADD satype=esp spi=200 $SA_ADDRS enc=aes-cbc:$KEY16 seq=13
+recv a
+EOF
+	expect_in out get '^a: msg type=GET errno=ESRCH satype=esp len=10 seq=12 '
+	expect_ext_order sect.get a "sa src dst"
+	expect_in out add '^a: msg type=ADD errno=EINVAL satype=esp len=13 seq=13 '
+	expect_ext_order sect.add a "sa src dst key_encrypt"
+}
+error_echo_cleanup()
 {
 	keyd_cleanup
 }
@@ -601,6 +739,9 @@ atf_init_test_cases()
 	atf_add_test_case getspi
 	atf_add_test_case update
 	atf_add_test_case add_errors
+	atf_add_test_case sa_flags
+	atf_add_test_case sa_fields
+	atf_add_test_case error_echo
 	atf_add_test_case flush
 	atf_add_test_case dump
 }

@@ -9,18 +9,10 @@
 NS=kct-scale-$$
 COUNT=100000
 
-atf_test_case many_sas cleanup
-many_sas_head()
+# add_sas NS: adds COUNT ESP SAs, SPI 1000 upwards, from 192.168.X.Y to
+# 192.168.0.5, and fails unless keyd accepted every one.
+add_sas()
 {
-	atf_set descr "100,000 SAs are dumped while another client is served"
-	atf_set require.user root
-	atf_set timeout 600
-}
-many_sas_body()
-{
-	local pid i
-
-	keyd_start $NS
 	awk -v n=$COUNT -v key=$KEY16 'BEGIN {
 		print "open a"
 		for (i = 0; i < n; i++) {
@@ -30,20 +22,26 @@ many_sas_body()
 			print "recv a 5000"
 		}
 	}' > add_script
-	ip netns exec $NS "$KEYCLIENT" -q < add_script > add_out 2>&1
-	keyd_alive $NS
+	ip netns exec $1 "$KEYCLIENT" -q < add_script > add_out 2>&1
+	keyd_alive $1
 	expect_count add_out '^a: msg type=ADD errno=0 ' $COUNT
+}
 
-	# The dumping client reads nothing for 3 s, so keyd has the whole
-	# dump queued while the second client asks for one SA.
+# dump_during_get NS PAUSE_MS: starts a client that sends DUMP and reads
+# the dump after PAUSE_MS, requests one SA from a second client while the
+# dump is pending, and checks both answers.
+dump_during_get()
+{
+	local pid i
+
 	cat > dump_script <<EOF
 open a
 send a DUMP
 echo dump-sent
-sleep 3000
+sleep $2
 dumpall a 10000 quiet
 EOF
-	ip netns exec $NS "$KEYCLIENT" -q < dump_script > dump_out 2>&1 &
+	ip netns exec $1 "$KEYCLIENT" -q < dump_script > dump_out 2>&1 &
 	pid=$!
 	echo $pid >> started_pids
 	i=0
@@ -52,7 +50,7 @@ EOF
 		[ $i -lt 100 ] || atf_fail "the dumping client did not start"
 		sleep 0.05
 	done
-	kc $NS get_out <<EOF
+	kc $1 get_out <<EOF
 open b
 send b GET satype=esp spi=51000 src=192.168.200.1 dst=192.168.0.5
 recv b 2000
@@ -66,9 +64,43 @@ EOF
 	cat dump_out
 	expect_line dump_out "^a: dumpall count=$COUNT ordered=yes end=seq0\$"
 	expect_no_line dump_out 'errno=[A-Z]'
-	keyd_alive $NS
+	keyd_alive $1
+}
+
+atf_test_case many_sas cleanup
+many_sas_head()
+{
+	atf_set descr "100,000 SAs are dumped while another client is served"
+	atf_set require.user root
+	atf_set timeout 600
+}
+many_sas_body()
+{
+	keyd_start $NS
+	add_sas $NS
+	dump_during_get $NS 0
 }
 many_sas_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case dump_slow_reader cleanup
+dump_slow_reader_head()
+{
+	atf_set descr "A dump of 100,000 SAs reaches a client that starts reading after 1 s"
+	atf_set require.user root
+	atf_set timeout 600
+}
+dump_slow_reader_body()
+{
+	keyd_start $NS
+	add_sas $NS
+	# The dumping client reads nothing for 1 s, so the whole dump is
+	# pending in keyd while the second client requests one SA.
+	dump_during_get $NS 1000
+}
+dump_slow_reader_cleanup()
 {
 	keyd_cleanup
 }
@@ -109,5 +141,6 @@ stalled_listener_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case many_sas
+	atf_add_test_case dump_slow_reader
 	atf_add_test_case stalled_listener
 }

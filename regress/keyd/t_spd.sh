@@ -97,6 +97,111 @@ spdadd_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case spd_requests cleanup
+spd_requests_head()
+{
+	atf_set descr "SPDADD checks ipsecrequest records and assigns automatic reqids"
+	atf_set require.user root
+}
+spd_requests_body()
+{
+	local head req
+
+	keyd_start $NS
+	# X_POLICY bodies: type ipsec, dir out, scope 0, id 0, priority 0,
+	# then ipsecrequest records of len, proto, mode, level, reqid.
+	head="0200 02 00 00000000 00000000"
+	req="0800 3200 01 02 0000"
+	kc $NS out <<EOF
+open a
+echo == tunnel-no-addresses
+send a SPDADD $SEL ext=18:$(echo $head 0800 3200 02 02 0000 | tr -d ' ')
+recv a
+echo == proto-99
+send a SPDADD $SEL ext=18:$(echo $head 0800 6300 01 02 0000 | tr -d ' ')
+recv a
+echo == mode-7
+send a SPDADD $SEL ext=18:$(echo $head 0800 3200 07 02 0000 | tr -d ' ')
+recv a
+echo == level-9
+send a SPDADD $SEL ext=18:$(echo $head 0800 3200 01 09 0000 | tr -d ' ')
+recv a
+echo == five-requests
+send a SPDADD $SEL ext=18:$(echo $head $req $req $req $req $req | tr -d ' ')
+recv a
+echo == four-requests
+send a SPDADD $SEL ext=18:$(echo $head $req $req $req $req | tr -d ' ')
+recv a
+echo == auto-reqid
+send a SPDADD $SEL policy="in ipsec esp/transport//unique"
+recv a
+echo == reqid-20000
+send a SPDADD $SEL2 ext=18:$(echo $head 0800 3200 01 03 204e | tr -d ' ')
+recv a
+echo == reqid-100
+send a SPDADD $SEL2 policy="in ipsec esp/transport//unique:100"
+recv a
+echo == dump
+send a SPDDUMP
+dumpall a
+EOF
+	for s in tunnel-no-addresses proto-99 mode-7 level-9 five-requests; do
+		expect_in out $s '^a: msg type=X_SPDADD errno=EINVAL '
+	done
+	expect_in out four-requests '^a: msg type=X_SPDADD errno=0 '
+	expect_in out auto-reqid '^a: msg type=X_SPDADD errno=0 '
+	expect_in out reqid-20000 '^a: msg type=X_SPDADD errno=0 '
+	expect_in out reqid-100 '^a: msg type=X_SPDADD errno=0 '
+
+	section out dump > dump
+	expect_line dump '^a: dumpall count=4 ordered=yes end=seq0$'
+	expect_count dump '^a:     request len=8 proto=esp mode=transport level=require reqid=0$' 4
+	# Manual reqids are 1-16383; a unique request without one, or with
+	# one out of range, gets the next automatic reqid from 16385.
+	expect_line dump '^a:     request len=8 proto=esp mode=transport level=unique reqid=16385$'
+	expect_line dump '^a:     request len=8 proto=esp mode=transport level=unique reqid=16386$'
+	expect_line dump '^a:     request len=8 proto=esp mode=transport level=unique reqid=100$'
+	expect_no_line dump 'reqid=20000'
+}
+spd_requests_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case spd_priority cleanup
+spd_priority_head()
+{
+	atf_set descr "Policies of one direction are kept in priority order"
+	atf_set require.user root
+}
+spd_priority_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+send a SPDADD $SEL policy="out discard" prio=10
+send a SPDADD $SEL2 policy="out discard" prio=5
+send a SPDADD src=10.0.4.0/24 dst=10.0.5.0/24 policy="out discard" prio=10
+drain a
+echo == dump
+send a SPDDUMP
+dumpall a
+EOF
+	section out dump > dump
+	expect_line dump '^a: dumpall count=3 ordered=yes end=seq0$'
+	policy_lines dump > order
+	printf 'out 2\nout 1\nout 3\n' > expected
+	if ! cmp -s order expected; then
+		diff -u expected order
+		atf_fail "SPDDUMP does not list lower priority values first"
+	fi
+	expect_line dump '^a:   policy type=discard dir=out scope=global id=2 prio=5$'
+}
+spd_priority_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case spdupdate cleanup
 spdupdate_head()
 {
@@ -181,6 +286,8 @@ send a SPDDUMP
 dumpall a
 EOF
 	expect_in out delete '^a: msg type=X_SPDDELETE errno=0 '
+	# The reply carries the id of the policy removed.
+	expect_in out delete '^a:   policy type=discard dir=out scope=[a-z0-9]+ id=1 '
 	expect_in out delete '^b: msg type=X_SPDDELETE errno=0 '
 	for s in again other-prefix other-port other-proto; do
 		expect_in out $s '^a: msg type=X_SPDDELETE errno=EINVAL '
@@ -224,6 +331,7 @@ EOF
 	expect_in out get '^a:   src proto=255 plen=24 10\.0\.0\.0$'
 	expect_in out get '^a:   dst proto=255 plen=24 10\.0\.1\.0$'
 	expect_in out get '^b: none$'
+	expect_ext_order sect.get a "src dst policy"
 	expect_in out unknown '^a: msg type=X_SPDGET errno=ENOENT '
 	expect_in out unknown '^b: none$'
 }
@@ -323,6 +431,9 @@ recv b
 echo == dump
 send a SPDDUMP
 recv a
+echo == with-extension
+send a SPDFLUSH $SEL
+recv a
 echo == sad
 send a DUMP
 dumpall a
@@ -330,6 +441,8 @@ EOF
 	expect_in out flush '^a: msg type=X_SPDFLUSH errno=0 satype=unspec len=2 seq=2 '
 	expect_in out flush '^b: msg type=X_SPDFLUSH errno=0 satype=unspec len=2 '
 	expect_in out dump '^a: msg type=X_SPDDUMP errno=ENOENT '
+	# FreeBSD's SPDFLUSH takes a bare header only.
+	expect_in out with-extension '^a: msg type=X_SPDFLUSH errno=EINVAL '
 	expect_in out sad '^a: dumpall count=1 ordered=yes end=seq0$'
 }
 spdflush_cleanup()
@@ -443,6 +556,8 @@ EOF
 	expect_in out expire '^c:   lifetime_hard alloc=0 bytes=0 add=2 use=0$'
 	expect_in out expire '^c:   policy type=discard dir=out scope=global id=1 '
 	expect_in out expire '^c:   src proto=255 plen=24 10\.0\.0\.0$'
+	expect_in out expire '^c: msg type=X_SPDEXPIRE errno=0 satype=unspec len=[0-9]+ seq=0 pid=0 '
+	expect_ext_order sect.expire c "lifetime_current lifetime_hard src dst policy"
 	expect_in out unregistered '^a: none$'
 	expect_in out unregistered '^b: none$'
 	expect_in out dump '^a: msg type=X_SPDDUMP errno=ENOENT '
@@ -455,6 +570,8 @@ spd_lifetime_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case spdadd
+	atf_add_test_case spd_requests
+	atf_add_test_case spd_priority
 	atf_add_test_case spdupdate
 	atf_add_test_case spddelete
 	atf_add_test_case spdget
