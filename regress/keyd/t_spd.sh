@@ -567,6 +567,95 @@ spd_lifetime_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case ifnet_policies cleanup
+ifnet_policies_head()
+{
+	atf_set descr "An ipsec interface's policies are ifnet scope and survive SPDFLUSH"
+	atf_set require.user root
+}
+ifnet_policies_body()
+{
+	local ifindex id
+
+	[ -x "$IFIPSECCTL" ] || atf_fail "ifipsecctl is not built: $IFIPSECCTL"
+	keyd_start $NS
+	ip netns exec $NS "$IFIPSECCTL" ipsec0 create reqid 100 ||
+	    atf_fail "ifipsecctl ipsec0 create failed"
+	ip netns exec $NS "$IFIPSECCTL" ipsec0 tunnel 192.168.0.3 192.168.0.5 ||
+	    atf_fail "ifipsecctl ipsec0 tunnel failed"
+	ifindex=$(ip -n $NS -o link show ipsec0 | cut -d: -f1)
+	kc $NS out <<EOF
+open a
+send a SPDADD $SEL policy="in discard"
+send a SPDADD $SEL policy="out discard"
+drain a
+echo == all
+send a SPDDUMP
+dumpall a
+echo == global
+send a SPDDUMP satype=1
+dumpall a
+echo == ifnet
+send a SPDDUMP satype=2
+dumpall a
+EOF
+	section out all > all
+	expect_line all '^a: dumpall count=6 ordered=yes end=seq0$'
+	# Each direction lists global policies before ifnet ones.
+	sed -n 's/^a:   policy type=[^ ]* dir=\([^ ]*\) scope=\([^ ]*\) .*/\1 \2/p' all > order
+	printf 'in global\nin ifnet\nin ifnet\nout global\nout ifnet\nout ifnet\n' > expected
+	if ! cmp -s order expected; then
+		diff -u expected order
+		atf_fail "SPDDUMP order is not in then out, global before ifnet"
+	fi
+	# Four policies, IPv4 and IPv6 in both directions, whose priority is
+	# the interface index.
+	expect_count all "^a:   policy type=ipsec dir=(in|out) scope=ifnet id=[0-9]+ prio=$ifindex\$" 4
+	# Both inner families use the IPv4 tunnel endpoints, reversed inbound.
+	expect_count all '^a:     request len=40 proto=esp mode=tunnel level=unique reqid=100 192\.168\.0\.3 - 192\.168\.0\.5$' 2
+	expect_count all '^a:     request len=40 proto=esp mode=tunnel level=unique reqid=100 192\.168\.0\.5 - 192\.168\.0\.3$' 2
+	expect_count all '^a:   src proto=255 plen=0 ::$' 2
+	expect_in out global '^a: dumpall count=2 ordered=yes end=seq0$'
+	expect_not_in out global 'scope=ifnet'
+	expect_in out ifnet '^a: dumpall count=4 ordered=yes end=seq0$'
+	expect_not_in out ifnet 'scope=global'
+
+	id=$(sed -n 's/^a:   policy type=ipsec dir=out scope=ifnet id=\([0-9]*\) .*/\1/p' all | head -n 1)
+	[ -n "$id" ] || atf_fail "no outbound ifnet policy in the dump"
+	kc $NS out2 <<EOF
+open a
+echo == get
+send a SPDGET policy="out discard" id=$id
+recv a
+echo == delete2
+send a SPDDELETE2 policy="out discard" id=$id
+recv a
+echo == delete
+send a SPDDELETE src=0.0.0.0/0 dst=0.0.0.0/0 policy="out ipsec esp/tunnel/192.168.0.3-192.168.0.5/unique:100"
+recv a
+echo == flush
+send a SPDFLUSH
+recv a
+echo == after-flush
+send a SPDDUMP satype=2
+dumpall a
+echo == global-after-flush
+send a SPDDUMP satype=1
+recv a
+EOF
+	expect_in out2 get '^a: msg type=X_SPDGET errno=0 '
+	expect_in out2 get "^a:   policy type=ipsec dir=out scope=ifnet id=$id prio=$ifindex\$"
+	expect_in out2 delete2 '^a: msg type=X_SPDDELETE2 errno=EACCES '
+	expect_in out2 delete '^a: msg type=X_SPDDELETE errno=EINVAL '
+	expect_in out2 flush '^a: msg type=X_SPDFLUSH errno=0 '
+	expect_in out2 after-flush '^a: dumpall count=4 ordered=yes end=seq0$'
+	expect_in out2 global-after-flush '^a: msg type=X_SPDDUMP errno=ENOENT '
+}
+ifnet_policies_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case spdadd
@@ -580,4 +669,5 @@ atf_init_test_cases()
 	atf_add_test_case spdsetidx
 	atf_add_test_case spddelete2
 	atf_add_test_case spd_lifetime
+	atf_add_test_case ifnet_policies
 }
