@@ -1,10 +1,11 @@
 /*
  * Requests to keyd: one PF_KEY message of a private SADB_X_IF_* type per
- * request, answered by keyd on the same connection.  Replies describe the
- * interface in an SADB_X_EXT_IF extension, its tunnel endpoints in
- * ADDRESS_SRC (local) and ADDRESS_DST (remote), and a capture file in
- * SADB_X_EXT_IF_PATH.  SADB_X_IF_DUMP and SADB_X_IF_STATS are answered
- * with several messages whose sequence numbers count down to 0.
+ * request, to which keyd replies on the same connection.  Replies
+ * describe the interface in an SADB_X_EXT_IF extension, its tunnel
+ * endpoints in ADDRESS_SRC (local) and ADDRESS_DST (remote), and a
+ * capture file in SADB_X_EXT_IF_PATH.  keyd replies to SADB_X_IF_DUMP and
+ * SADB_X_IF_STATS with several messages whose sequence numbers count down
+ * to 0.
  */
 
 #include <arpa/inet.h>
@@ -257,7 +258,7 @@ kr_capture(const char *name, const char *path)
 }
 
 /*
- * Sends a request answered by a series of messages and passes each
+ * Sends a request whose reply is a series of messages and passes each
  * parsed one to fn.  An error reply ends it; ENOENT for SADB_X_IF_DUMP
  * means there are no interfaces.
  */

@@ -2,8 +2,8 @@
  * Generic interface settings through rtnetlink, as FreeBSD's ifconfig
  * makes them with generic ioctls: the up flag and MTU (RTM_NEWLINK) and
  * addresses (RTM_NEWADDR, RTM_DELADDR, and an RTM_GETADDR dump for the
- * listing).  Every request asks for an acknowledgement, whose error code
- * is returned.
+ * listing).  Every request sets NLM_F_ACK, and the
+ * acknowledgement's error code is returned.
  */
 
 #include <sys/socket.h>

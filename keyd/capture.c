@@ -6,9 +6,10 @@
  * cleartext and ESP share one file and tcpdump, tshark and Wireshark's
  * ESP decryption read it directly.
  *
- * keyd never sees the outer IP header of the packets it sends, nor that
- * of IPv6 packets it receives, so those records carry a header built
- * here: TTL or hop limit 64, no options, IPv4 identification 0.
+ * The kernel adds the outer IP header of the packets keyd sends, and IPv6
+ * raw sockets deliver packets without theirs, so those records carry a
+ * header built here: TTL or hop limit 64, no options, IPv4 identification
+ * 0.
  */
 
 #include <sys/socket.h>

@@ -1,7 +1,7 @@
 /*
- * The ESP data plane (RFC 4303, tunnel mode): frames an ipsecN TAP
- * device hands keyd are encrypted and sent to the tunnel's remote
- * endpoint; ESP packets from the raw sockets are verified, decrypted and
+ * The ESP data plane (RFC 4303, tunnel mode).  Frames that an ipsecN TAP
+ * device passes to keyd are encrypted and sent to the tunnel's remote
+ * endpoint.  ESP packets from the raw sockets are verified, decrypted and
  * written into the TAP of the interface their SA belongs to.
  *
  * Each SA gets its transform state (struct sa_dp) when it first carries a
@@ -309,16 +309,14 @@ decrypt_reason(int rc)
 	}
 }
 
+/* Logs an inbound drop of an SA, at most 10 a minute. */
 static void
-log_in_drop(const struct sa *sa, const struct netio_pkt *p, const char *why)
+log_in_drop(const struct sa *sa, const char *why)
 {
-	(void)p;
-	if (log_ratelimit(&in_rate, 10, 60))
-		log_warnx("SA SPI 0x%08x: inbound packet dropped: %s%s",
-		    sa->spi, why, in_rate.suppressed > 0 ?
-		    " (more drops were not logged)" : "");
-	else
+	if (!log_ratelimit(&in_rate, 10, 60))
 		return;
+	log_warnx("SA SPI 0x%08x: inbound packet dropped: %s%s", sa->spi, why,
+	    in_rate.suppressed > 0 ? " (more drops were not logged)" : "");
 	in_rate.suppressed = 0;
 }
 
@@ -402,7 +400,7 @@ input(struct keyd *k, struct netio_pkt *p)
 	if (dp->integrity &&
 	    (rc = replay_check(&dp->window, seq_lo, &seq)) != REPLAY_OK) {
 		drop(k, ifp, dp, SADB_X_IF_STAT_DROP_REPLAY);
-		log_in_drop(sa, p, replay_strerror(rc));
+		log_in_drop(sa, replay_strerror(rc));
 		return;
 	}
 	inner = k->out + ETHER_HDRLEN;
@@ -410,13 +408,13 @@ input(struct keyd *k, struct netio_pkt *p)
 	    inner, DP_BUFSIZE - ETHER_HDRLEN, &nh, &plen);
 	if (rc != ESP_OK) {
 		drop(k, ifp, dp, decrypt_reason(rc));
-		log_in_drop(sa, p, esp_strerror(rc));
+		log_in_drop(sa, esp_strerror(rc));
 		return;
 	}
 	if (dp->integrity &&
 	    (rc = replay_update(&dp->window, seq)) != REPLAY_OK) {
 		drop(k, ifp, dp, SADB_X_IF_STAT_DROP_REPLAY);
-		log_in_drop(sa, p, replay_strerror(rc));
+		log_in_drop(sa, replay_strerror(rc));
 		return;
 	}
 	sad_account(sa, p->wirelen);
@@ -429,7 +427,7 @@ input(struct keyd *k, struct netio_pkt *p)
 	if ((nh != NH_IPV4 && nh != NH_IPV6) ||
 	    (len = ip_length(inner, plen, nh == NH_IPV6)) == 0) {
 		drop(k, ifp, dp, SADB_X_IF_STAT_DROP_INNER);
-		log_in_drop(sa, p, "not an IPv4 or IPv6 packet in tunnel mode");
+		log_in_drop(sa, "not an IPv4 or IPv6 packet in tunnel mode");
 		return;
 	}
 	if (ifp == NULL) {

@@ -505,8 +505,9 @@ if_deltunnel(struct keyd *k, struct client *c, const struct key_msg *m)
 }
 
 /*
- * Sets the reqid: 0 asks for an automatic one, a reqid another interface
- * has gives EEXIST, and with a tunnel set its policies are replaced.
+ * Sets the reqid.  0 requests an automatic one, and a reqid that another
+ * interface has gives EEXIST.  With a tunnel set, its policies are
+ * replaced.
  */
 static int
 if_setreqid(struct keyd *k, struct client *c, const struct key_msg *m)

@@ -132,6 +132,8 @@ void	 sa_wipe_key(struct sa_key *);
 struct sa *sad_lookup_spi(const struct sad *, uint32_t spi);
 struct sa *sad_lookup_out(const struct sad *, const struct sockaddr *src,
 	    const struct sockaddr *dst, uint8_t proto, uint32_t reqid);
+struct sa *sad_chain_head(const struct sad *, uint8_t proto,
+	    const struct sockaddr *src, const struct sockaddr *dst);
 bool	 sad_head_exists(const struct sad *, uint8_t proto,
 	    const struct sockaddr *src, const struct sockaddr *dst);
 void	 sad_account(struct sa *, uint64_t bytes);

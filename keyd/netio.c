@@ -1,8 +1,8 @@
 /*
  * Raw IP protocol 50 sockets, one per address family, which carry the
  * outer ESP packets.  They are opened when keyd starts and stay open:
- * while a protocol-50 raw socket exists, Linux hands incoming ESP to it
- * instead of answering with ICMP protocol unreachable.
+ * while a protocol-50 raw socket exists, Linux passes incoming ESP to it
+ * instead of replying with ICMP protocol unreachable.
  *
  * Outbound packets get their source address from IP_PKTINFO or
  * IPV6_PKTINFO, so one socket serves tunnels with different local

@@ -2,8 +2,8 @@
  * PF_KEYv2 message dispatch: structural validation through libkey, one
  * handler per message type, and the replies common to all of them.
  * Handlers return 0, having queued their replies, or an errno value that
- * keyd_dispatch() sends back to the requester alone as a copy of the
- * request header, as FreeBSD's key_senderror() does.
+ * keyd_dispatch() sends back to the requester alone in a copy of the
+ * request, as FreeBSD's key_senderror() does.
  */
 
 #include <errno.h>
@@ -99,18 +99,31 @@ done:
 }
 
 /*
- * Sends c the error reply to msg: its header (zero-filled where msg is
- * shorter) with sadb_msg_errno set and the length of a bare header.
+ * Sends c the error reply to msg: the whole message with sadb_msg_errno
+ * set, as FreeBSD's key_senderror() returns it, keys included.  When
+ * sadb_msg_len disagrees with the bytes received, FreeBSD fails the
+ * send(2) instead; keyd then returns the header alone, zero-filled where
+ * msg is shorter, with the length of a bare header.
  */
 void
 pfkey_error(struct keyd *k, struct client *c, const void *msg, size_t len,
     int error)
 {
 	struct sadb_msg hdr;
+	uint8_t *copy;
 
 	memset(&hdr, 0, sizeof(hdr));
 	memcpy(&hdr, msg, len < sizeof(hdr) ? len : sizeof(hdr));
 	hdr.sadb_msg_errno = (uint8_t)error;
+	if (len > sizeof(hdr) && PFKEY_UNUNIT64(hdr.sadb_msg_len) == len &&
+	    (copy = malloc(len)) != NULL) {
+		memcpy(copy, msg, len);
+		memcpy(copy, &hdr, sizeof(hdr));
+		deliver(k, c, TO_SENDER, copy, len);
+		key_wipe(copy, len);
+		free(copy);
+		return;
+	}
 	hdr.sadb_msg_len = (uint16_t)PFKEY_UNIT64(sizeof(hdr));
 	deliver(k, c, TO_SENDER, &hdr, sizeof(hdr));
 }

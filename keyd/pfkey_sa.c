@@ -187,7 +187,8 @@ check_auth_only(const struct sa *sa)
 {
 	const struct key_alg *auth;
 
-	if (sa->satype == SADB_SATYPE_AH && (sa->flags & SADB_X_EXT_DERIV))
+	if (sa->satype == SADB_SATYPE_AH &&
+	    ((sa->flags & SADB_X_EXT_DERIV) || sa->enc != SADB_EALG_NONE))
 		return EINVAL;
 	if (sa->satype == SADB_X_SATYPE_TCPSIGNATURE &&
 	    sa->enc != SADB_EALG_NONE)
@@ -263,6 +264,8 @@ set_sa_values(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	sa->auth = sa0->sadb_sa_auth;
 	sa->enc = sa0->sadb_sa_encrypt;
 	sa->flags = sa0->sadb_sa_flags;
+	if (sa->flags & ~(uint32_t)SADB_X_EXT_FLAGMASK)
+		return EINVAL;
 	if ((rp = (const void *)m->ext[SADB_X_EXT_SA_REPLAY]) != NULL) {
 		if (rp->sadb_x_sa_replay_replay > UINT32_MAX - 32)
 			return EINVAL;
@@ -396,6 +399,13 @@ pfkey_getspi(struct keyd *k, struct client *c, const struct key_msg *m)
 		t = min;
 		min = max;
 		max = t;
+	}
+	/* SPIs 1 to 255 are reserved and 0 is for local use (RFC 4302). */
+	if (x.proto == IPSEC_PROTO_ESP || x.proto == IPSEC_PROTO_AH) {
+		if (max <= 255)
+			return EINVAL;
+		if (min <= 255)
+			min = 256;
 	}
 	if ((spi = pick_spi(k, min, max)) == 0)
 		return EEXIST;
@@ -596,8 +606,10 @@ pfkey_delete(struct keyd *k, struct client *c, const struct key_msg *m)
 	if ((error = read_saidx(m, &x)) != 0)
 		return error;
 	if (sa0 == NULL) {
-		for (sa = TAILQ_FIRST(&k->sad.list); sa != NULL; sa = next) {
-			next = TAILQ_NEXT(sa, entry);
+		for (sa = sad_chain_head(&k->sad, x.proto,
+		    (struct sockaddr *)&x.src, (struct sockaddr *)&x.dst);
+		    sa != NULL; sa = next) {
+			next = sa->idx_next;
 			if (sa->state != SADB_SASTATE_LARVAL &&
 			    match_head(sa, &x))
 				keyd_sa_delete(k, sa, "deleted");

@@ -324,6 +324,20 @@ sad_lookup_out(const struct sad *sad, const struct sockaddr *src,
 	return best;
 }
 
+/*
+ * Returns the first SA of the hash chain that holds the SAs of proto from
+ * src to dst, or NULL.  The chain holds other SAs too, so callers follow
+ * idx_next and check each SA.
+ */
+struct sa *
+sad_chain_head(const struct sad *sad, uint8_t proto,
+    const struct sockaddr *src, const struct sockaddr *dst)
+{
+	if (sad->tab_size == 0)
+		return NULL;
+	return sad->idx_tab[idx_bucket(sad, proto, src, dst)];
+}
+
 /* Returns true if any SA of proto from src to dst exists, larval too. */
 bool
 sad_head_exists(const struct sad *sad, uint8_t proto,

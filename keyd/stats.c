@@ -1,10 +1,11 @@
 /*
  * SADB_X_IF_STATS: the packet, byte and drop counters of interfaces and
  * their SAs.  The reply is a series of messages with sequence numbers
- * counting down to 0, as in a dump: one per interface (SADB_X_EXT_IF and
- * SADB_X_EXT_IF_STATS), one for packets no interface could be charged
- * with when all interfaces are asked for, and one per ESP SA (SA, SA2,
- * ADDRESS_SRC, ADDRESS_DST and SADB_X_EXT_IF_STATS).
+ * counting down to 0, as in a dump.  Each interface gets one message
+ * (SADB_X_EXT_IF and SADB_X_EXT_IF_STATS).  A request for all interfaces
+ * also gets one for the packets that no interface could be charged with.
+ * Each ESP SA gets one (SA, SA2, ADDRESS_SRC, ADDRESS_DST and
+ * SADB_X_EXT_IF_STATS).
  */
 
 #include <sys/socket.h>
