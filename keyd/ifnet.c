@@ -136,7 +136,8 @@ pick_name(const struct keyd *k, char *name, size_t len)
 	int unit;
 
 	for (unit = 0; unit <= IF_UNIT_MAX; unit++) {
-		snprintf(name, len, IF_PREFIX "%d", unit);
+		if (snprintf(name, len, IF_PREFIX "%d", unit) >= (int)len)
+			break;
 		if (ifnet_lookup(k, name) == NULL &&
 		    if_nametoindex(name) == 0)
 			return 0;
