@@ -542,11 +542,15 @@ recv a
 echo == ah-with-cipher
 send a ADD satype=ah spi=3003 $SA_ADDRS enc=aes-cbc auth=hmac-sha1:0x0102030405060708090a0b0c0d0e0f1011121314
 recv a
+echo == replay-too-big
+send a ADD satype=esp spi=3004 $SA_ADDRS enc=aes-cbc:$KEY16 replay=255 sareplay=4294967295
+recv a
 echo == dump
 send a DUMP
 recv a
 EOF
-	for s in flags-0x1000 ah-derived esp-old-derived ah-with-cipher; do
+	for s in flags-0x1000 ah-derived esp-old-derived ah-with-cipher \
+	    replay-too-big; do
 		expect_in out $s '^a: msg type=ADD errno=EINVAL '
 	done
 	expect_in out dump '^a: msg type=DUMP errno=ENOENT '
@@ -623,6 +627,84 @@ EOF
 	expect_ext_order sect.add a "sa src dst key_encrypt"
 }
 error_echo_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case natt cleanup
+natt_head()
+{
+	atf_set descr "ADD with NAT-T extensions keeps them; a bad type or port is EINVAL"
+	atf_set require.user root
+}
+natt_body()
+{
+	# NAT_T_TYPE 2 is ESP in UDP; the ports are 4500 in network order.
+	local natt="ext=20:02000000 ext=21:11940000 ext=22:11940000"
+
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+echo == add
+send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16 $natt
+recv a
+echo == get
+send a GET satype=esp spi=1000 $SA_ADDRS
+recv a
+echo == bad-type
+send a ADD satype=esp spi=1001 $SA_ADDRS enc=aes-cbc:$KEY16 ext=20:01000000 ext=21:11940000 ext=22:11940000
+recv a
+echo == zero-port
+send a ADD satype=esp spi=1002 $SA_ADDRS enc=aes-cbc:$KEY16 ext=20:02000000 ext=21:00000000 ext=22:11940000
+recv a
+EOF
+	expect_in out add '^a: msg type=ADD errno=0 '
+	expect_in out get '^a:   natt_type type=2$'
+	expect_in out get '^a:   natt_sport port=4500$'
+	expect_in out get '^a:   natt_dport port=4500$'
+	expect_ext_order sect.get a "sa sa2 lifetime_current src dst key_encrypt natt_type natt_sport natt_dport"
+	expect_in out bad-type '^a: msg type=ADD errno=EINVAL '
+	expect_in out zero-port '^a: msg type=ADD errno=EINVAL '
+}
+natt_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case update_addresses cleanup
+update_addresses_head()
+{
+	atf_set descr "UPDATE with NEW_ADDRESS_DST moves a mature SA to the new destination"
+	atf_set require.user root
+}
+update_addresses_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16
+drain a
+drain b
+echo == move
+send a UPDATE satype=esp spi=1000 $SA_ADDRS ext=28:ff20000010020000c0a800090000000000000000
+recv a
+recv b
+echo == old
+send a GET satype=esp spi=1000 $SA_ADDRS
+recv a
+echo == new
+send a GET satype=esp spi=1000 src=192.168.0.3 dst=192.168.0.9
+recv a
+EOF
+	expect_in out move '^a: msg type=UPDATE errno=0 '
+	expect_in out move '^b: msg type=UPDATE errno=0 '
+	expect_in out old '^a: msg type=GET errno=ESRCH '
+	expect_in out new '^a: msg type=GET errno=0 '
+	expect_in out new '^a:   dst proto=255 plen=32 192\.168\.0\.9$'
+	expect_in out new '^a:   key_encrypt bits=128 566572795365637572654b6579212131$'
+}
+update_addresses_cleanup()
 {
 	keyd_cleanup
 }
@@ -742,6 +824,8 @@ atf_init_test_cases()
 	atf_add_test_case sa_flags
 	atf_add_test_case sa_fields
 	atf_add_test_case error_echo
+	atf_add_test_case natt
+	atf_add_test_case update_addresses
 	atf_add_test_case flush
 	atf_add_test_case dump
 }
