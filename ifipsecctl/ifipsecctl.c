@@ -1,10 +1,10 @@
 /*
  * ifipsecctl: the command line.  Arguments after the interface name are
- * read through a keyword table in the manner of ifconfig(8); a word that
- * is no keyword is an address for the current family.  Run as "ifconfig"
- * it accepts the command lines of FreeBSD's if_ipsec(4) manual page as
- * written, and the generic settings (addresses, mtu, up, down) on any
- * interface.
+ * read through a keyword table in the manner of ifconfig(8).  A word that
+ * is no keyword is an address for the current family.  Run as "ifconfig",
+ * the program accepts the command lines of FreeBSD's if_ipsec(4) manual
+ * page as written, and the generic settings (addresses, mtu, up, down) on
+ * any interface.
  */
 
 #include <sys/socket.h>
@@ -186,6 +186,16 @@ cmd_destroy(struct ctx *c, char **args)
 	return 0;
 }
 
+static bool
+is_unspecified(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)ss)->
+		    sin_addr.s_addr == INADDR_ANY;
+	return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)
+	    (const void *)ss)->sin6_addr);
+}
+
 static int
 cmd_tunnel(struct ctx *c, char **args)
 {
@@ -212,14 +222,10 @@ cmd_tunnel(struct ctx *c, char **args)
 	error = kr_settunnel(c->name, (struct sockaddr *)&src,
 	    (struct sockaddr *)&dst, &c->info);
 	if (error == EADDRNOTAVAIL) {
+		addr_str(is_unspecified(&src) ? &src : &dst, a, sizeof(a));
 		warnx("%s: tunnel %s %s: %s is unspecified (%s); give the "
 		    "local and remote endpoint addresses", c->name, args[0],
-		    args[1], addr_str(parse_addr(args[0], AF_UNSPEC, &src) ==
-		    0 && (src.ss_family == AF_INET ?
-		    ((struct sockaddr_in *)&src)->sin_addr.s_addr == 0 :
-		    IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&src)->
-		    sin6_addr)) ? &src : &dst, a, sizeof(a)),
-		    strerror(error));
+		    args[1], a, strerror(error));
 		c->errors++;
 		return -1;
 	}
