@@ -98,7 +98,7 @@ reqid_rules_body()
 	atf_check -o match:'^	reqid: 16385$' $IFC ipsec2
 	atf_check -o match:'esp/tunnel/192\.168\.1\.3-192\.168\.1\.5/unique#16385' \
 	    $SK -DP
-	# reqid 0 asks for the next automatic one.
+	# reqid 0 requests the next automatic one.
 	atf_check $IFC ipsec2 reqid 0
 	atf_check -o match:'^	reqid: 16386$' $IFC ipsec2
 	ift_alive $NS
