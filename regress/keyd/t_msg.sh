@@ -140,6 +140,15 @@ EOF
 	expect_in out failure-report '^a: none$'
 	expect_in out failure-report '^c: none$'
 	expect_in out after '^a: msg type=GET errno=0 '
+
+	# The kernel's ACQUIRE: <base, SRC, DST, PROPOSAL>, pid 0, a nonzero
+	# sequence number, and a proposal with a replay window of 32.  SA2
+	# is added only for a nonzero reqid.
+	section out acquire > acquire
+	expect_line acquire '^c: msg type=ACQUIRE errno=0 satype=esp len=[0-9]+ seq=[1-9][0-9]* pid=0 '
+	expect_line acquire '^c:     comb auth=[0-9]+ encrypt=12 '
+	expect_ext_order acquire c "src dst proposal"
+	expect_line acquire '^c:   proposal replay=32 count=[1-9]'
 }
 acquire_cleanup()
 {

@@ -34,6 +34,9 @@ expect-none b 300
 echo == get-other-dst
 send a GET satype=esp spi=10000 src=192.168.0.3 dst=192.168.0.9
 recv a
+echo == get-other-proto
+send a GET satype=ah spi=10000 $SA_ADDRS
+recv a
 echo == again
 sendhex a $(echo $ADD_OTHERDST_HEX)
 recv a
@@ -68,6 +71,7 @@ EOF
 
 	# GET lists extensions in the order of FreeBSD's key_setdumpsa().
 	expect_ext_order sect.get a "sa sa2 lifetime_current src dst key_encrypt"
+	expect_in out get-other-proto '^a: msg type=GET errno=ESRCH '
 	expect_in out get-other-dst '^a: msg type=GET errno=ESRCH '
 	expect_in out again '^a: msg type=ADD errno=EEXIST '
 	expect_in out again '^b: none$'
@@ -631,6 +635,45 @@ error_echo_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case ipv6 cleanup
+ipv6_head()
+{
+	atf_set descr "IPv6 SAs carry 28-byte BSD sockaddrs with family 28"
+	atf_set require.user root
+}
+ipv6_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+echo == add
+send a ADD satype=esp spi=1000 src=2001:db8::1 dst=2001:db8::2 enc=aes-cbc:$KEY16
+recv a
+echo == get
+send a GET satype=esp spi=1000 src=2001:db8::1 dst=2001:db8::2
+recv a
+echo == get-v4
+send a GET satype=esp spi=1000 src=192.168.0.3 dst=192.168.0.5
+recv a
+echo == prefixlen-129
+send a ADD satype=esp spi=1001 src=2001:db8::1/129 dst=2001:db8::2 enc=aes-cbc:$KEY16
+recv a
+EOF
+	# <base, SA, SRC, DST>: 2 + 2 + 5 + 5 units.
+	expect_in out add '^a: msg type=ADD errno=0 satype=esp len=14 '
+	expect_in out add '^a:   src proto=255 plen=128 2001:db8::1$'
+	expect_in out add '^a:   dst proto=255 plen=128 2001:db8::2$'
+	expect_in out get '^a: msg type=GET errno=0 '
+	expect_in out get '^a:   src proto=255 plen=128 2001:db8::1$'
+	expect_in out get '^a:   dst proto=255 plen=128 2001:db8::2$'
+	expect_in out get-v4 '^a: msg type=GET errno=ESRCH '
+	expect_in out prefixlen-129 '^a: msg type=ADD errno=EINVAL '
+}
+ipv6_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case natt cleanup
 natt_head()
 {
@@ -824,6 +867,7 @@ atf_init_test_cases()
 	atf_add_test_case sa_flags
 	atf_add_test_case sa_fields
 	atf_add_test_case error_echo
+	atf_add_test_case ipv6
 	atf_add_test_case natt
 	atf_add_test_case update_addresses
 	atf_add_test_case flush

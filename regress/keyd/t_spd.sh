@@ -80,6 +80,9 @@ EOF
 		expect_in out add-in "^$s: msg type=X_SPDADD errno=0 "
 		expect_in out add-in "^$s:   policy type=ipsec dir=in scope=[a-z0-9]+ id=2 "
 	done
+	# The reply is the request with the new id: <base, POLICY, SRC, DST>.
+	section out add-in | grep '^a:' > add-in.a
+	expect_ext_order add-in.a a "policy src dst"
 	expect_in out duplicate '^a: msg type=X_SPDADD errno=EEXIST '
 	for s in dir-any dir-3 entrust bypass ptype-7 ipsec-no-request \
 	    no-policy no-dst; do
@@ -385,6 +388,7 @@ EOF
 	expect_line all '^a: dumpall count=3 ordered=yes end=seq0$'
 	expect_line all '^b: none$'
 	grep '^a: msg' all | awk '{ print $3, $7 }' > headers
+	expect_count all '^a: msg type=X_SPDDUMP errno=0 satype=unspec ' 3
 	printf 'type=X_SPDDUMP seq=2\ntype=X_SPDDUMP seq=1\ntype=X_SPDDUMP seq=0\n' > expected
 	if ! cmp -s headers expected; then
 		diff -u expected headers
