@@ -200,6 +200,51 @@ ifnet_dump_cleanup()
 	live_cleanup
 }
 
+atf_test_case ifipsec_example cleanup
+ifipsec_example_head()
+{
+	atf_set descr "-DP, -DPg, -DPt and -FP with if_ipsec(4) policies"
+	atf_set require.user root
+}
+ifipsec_example_body()
+{
+	local ifipsecctl=$(atf_get_srcdir)/../../ifipsecctl/ifipsecctl
+	local dir=$(atf_get_srcdir)
+
+	[ -x "$ifipsecctl" ] || atf_skip "ifipsecctl is not built"
+	live_setup ifipsec
+	atf_check ip netns exec "$(cat ns_name)" "$ifipsecctl" ipsec0 create \
+	    reqid 100
+	atf_check ip netns exec "$(cat ns_name)" "$ifipsecctl" ipsec0 inet \
+	    tunnel 192.168.0.3 192.168.0.5
+
+	ip netns exec "$(cat ns_name)" "$SETKEY" -DP > dp.out 2> dp.err
+	compare_output stdout "$dir/ifnet-example.out" dp.out
+	ip netns exec "$(cat ns_name)" "$SETKEY" -DPt > dpt.out 2> dp.err
+	compare_output stdout "$dir/ifnet-example.out" dpt.out
+
+	atf_check ip netns exec "$(cat ns_name)" "$SETKEY" -c <<'EOT'
+spdadd 10.0.11.41/32[21] 10.0.11.33/32[any] any -P out ipsec esp/tunnel/192.168.0.1-192.168.1.2/require;
+EOT
+	ip netns exec "$(cat ns_name)" "$SETKEY" -DP > dp2.out 2> dp.err
+	compare_output stdout "$dir/ifnet-global.out" dp2.out
+	ip netns exec "$(cat ns_name)" "$SETKEY" -DPg > dpg.out 2> dp.err
+	compare_output stdout "$dir/ifnet-only-global.out" dpg.out
+
+	# spdflush and -FP leave the interface's policies.
+	atf_check ip netns exec "$(cat ns_name)" "$SETKEY" -FP
+	ip netns exec "$(cat ns_name)" "$SETKEY" -DP > dp3.out 2> dp.err
+	compare_output stdout "$dir/ifnet-example.out" dp3.out
+	atf_check -o inline:"The result of line 1: Invalid argument.\n" \
+	    ip netns exec "$(cat ns_name)" "$SETKEY" -c <<'EOT'
+spddelete 0.0.0.0/0 0.0.0.0/0 any -P out;
+EOT
+}
+ifipsec_example_cleanup()
+{
+	live_cleanup
+}
+
 atf_test_case no_keyd
 no_keyd_head()
 {
@@ -240,5 +285,6 @@ atf_init_test_cases()
 	atf_add_test_case shortdump_l
 	atf_add_test_case no_keyd
 	atf_add_test_case ifnet_dump
+	atf_add_test_case ifipsec_example
 	atf_add_test_case silent_keyd
 }
