@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ static int	pfkey_register(struct keyd *, struct client *,
 		    const struct key_msg *);
 static int	pfkey_promisc(struct keyd *, struct client *,
 		    const struct key_msg *);
+static void	log_extensions(const struct client *, const struct key_msg *);
 
 /* Handlers by message type; NULL means the type is rejected (EINVAL). */
 static const handler_fn handlers[SADB_MAX + 1] = {
@@ -41,6 +43,28 @@ static const handler_fn handlers[SADB_MAX + 1] = {
 	[SADB_X_SPDSETIDX] = pfkey_spdadd,
 	[SADB_X_SPDDELETE2] = pfkey_spddelete2,
 };
+
+/* Logs the extension types of m, for -vv; never their contents. */
+static void
+log_extensions(const struct client *c, const struct key_msg *m)
+{
+	char buf[512];
+	size_t off = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	for (i = 1; i <= SADB_EXT_MAX && off < sizeof(buf); i++) {
+		if (m->ext[i] == NULL)
+			continue;
+		n = snprintf(buf + off, sizeof(buf) - off, " %s",
+		    key_ext_type_name((uint16_t)i));
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	log_debug("client %llu: extensions:%s", (unsigned long long)c->id,
+	    buf[0] != '\0' ? buf : " none");
+}
 
 /*
  * Validates and processes one message from c and queues the replies.
@@ -79,6 +103,8 @@ keyd_dispatch(struct keyd *k, struct client *c, const void *msg, size_t len)
 	    key_msg_type_name(m.base->sadb_msg_type),
 	    m.base->sadb_msg_satype, m.base->sadb_msg_seq,
 	    m.base->sadb_msg_pid, len);
+	if (log_getverbose() >= 2)
+		log_extensions(c, &m);
 
 	if (m.base->sadb_msg_type > SADB_MAX)
 		error = ifnet_dispatch(k, c, &m);
