@@ -703,7 +703,8 @@ stats_all(const char *name)
 
 	if ((error = kr_stats(name, &list, &n)) != 0) {
 		warnx("%s%sstats: %s%s%s", name != NULL ? name : "",
-		    name != NULL ? ": " : "", strerror(error),
+		    name != NULL ? ": " : "", error == ENXIO ?
+		    "interface does not exist" : strerror(error),
 		    keyd_hint(error) != NULL ? "; " : "",
 		    keyd_hint(error) != NULL ? keyd_hint(error) : "");
 		return 1;
