@@ -167,7 +167,8 @@ keyd_acquire(struct keyd *k, uint8_t proto, uint8_t mode, uint32_t reqid,
 	}
 	salen = src->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 	    sizeof(struct sockaddr_in);
-	if ((acq = calloc(1, sizeof(*acq))) == NULL)
+	if (k->nacquires >= KEYD_ACQ_MAX ||
+	    (acq = calloc(1, sizeof(*acq))) == NULL)
 		return ENOBUFS;
 	if (++k->acq_seq == 0)
 		k->acq_seq = 1;
@@ -179,6 +180,7 @@ keyd_acquire(struct keyd *k, uint8_t proto, uint8_t mode, uint32_t reqid,
 	memcpy(&acq->dst, dst, salen);
 	acq->created_mono = k->now_mono;
 	TAILQ_INSERT_TAIL(&k->acquires, acq, entry);
+	k->nacquires++;
 	return send_acquire(k, acq, sp);
 }
 
@@ -191,6 +193,7 @@ keyd_acquire_done(struct keyd *k, uint32_t seq)
 	TAILQ_FOREACH(acq, &k->acquires, entry) {
 		if (acq->seq == seq) {
 			TAILQ_REMOVE(&k->acquires, acq, entry);
+			k->nacquires--;
 			free(acq);
 			return;
 		}
@@ -256,6 +259,7 @@ keyd_acquire_tick(struct keyd *k)
 		next = TAILQ_NEXT(acq, entry);
 		if (k->now_mono - acq->created_mono > KEYD_ACQ_LIFETIME) {
 			TAILQ_REMOVE(&k->acquires, acq, entry);
+			k->nacquires--;
 			free(acq);
 		}
 	}
@@ -270,4 +274,5 @@ keyd_acquire_clear(struct keyd *k)
 		TAILQ_REMOVE(&k->acquires, acq, entry);
 		free(acq);
 	}
+	k->nacquires = 0;
 }

@@ -37,6 +37,9 @@
 #define KEYD_ACQ_COUNT			10
 #define KEYD_ACQ_LIFETIME		20
 
+/* Pending ACQUIREs kept at once; more fail with ENOBUFS. */
+#define KEYD_ACQ_MAX			10000
+
 /* FreeBSD's default SPI range for GETSPI without SPIRANGE. */
 #define KEYD_SPI_MIN			0x100
 #define KEYD_SPI_MAX			0x0fffffff
@@ -364,6 +367,7 @@ struct keyd {
 	struct sad sad;
 	struct spd spd;
 	struct acquire_list acquires;
+	size_t nacquires;
 	uint32_t acq_seq;
 	uint32_t auto_reqid;		/* last reqid handed out */
 
