@@ -66,6 +66,7 @@ static int	cmd_down(struct ctx *, char **);
 static int	cmd_capture(struct ctx *, char **);
 static int	cmd_nocapture(struct ctx *, char **);
 static int	cmd_stats(struct ctx *, char **);
+static int	cmd_tunnelfib(struct ctx *, char **);
 
 static const struct cmd cmds[] = {
 	{ "destroy",		0, cmd_destroy,		CMD_IPSEC },
@@ -86,6 +87,7 @@ static const struct cmd cmds[] = {
 	{ "capture",		1, cmd_capture,		CMD_IPSEC },
 	{ "-capture",		0, cmd_nocapture,	CMD_IPSEC },
 	{ "stats",		0, cmd_stats,		CMD_IPSEC },
+	{ "tunnelfib",		1, cmd_tunnelfib,	CMD_IPSEC },
 };
 
 static void __attribute__((noreturn))
@@ -433,6 +435,24 @@ cmd_stats(struct ctx *c, char **args)
 		return fail(c, error, "stats", keyd_hint(error));
 	show_stats(list, n);
 	free(list);
+	return 0;
+}
+
+/*
+ * FreeBSD's routing table for the outer packets.  Linux has no FIBs, so
+ * only 0, the default table, is accepted.
+ */
+static int
+cmd_tunnelfib(struct ctx *c, char **args)
+{
+	uint32_t fib;
+
+	if (parse_u32(args[0], &fib) == -1 || fib != 0) {
+		warnx("%s: tunnelfib %s: only FIB 0 is supported (%s); omit "
+		    "tunnelfib", c->name, args[0], strerror(EOPNOTSUPP));
+		c->errors++;
+		return -1;
+	}
 	return 0;
 }
 
