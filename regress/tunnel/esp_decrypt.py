@@ -9,8 +9,9 @@ integrity algorithm).
 Prints one line per ESP frame in the layout of the tunnel tests'
 tshark_decrypt:
     frame|spi|seq|icv good|icv bad|IPv4 sources|IPv6 sources|ICMP type|
-    ICMPv6 type|ICMP id|ICMP seq
-with the outer and the inner source address in the source columns.  A
+    ICMPv6 type|ICMP id|ICMP seq|IV
+with the outer and the inner source address in the source columns, and
+the explicit IV in hex.  A
 frame whose ICV or padding does not verify gets "0|1" and no inner
 columns; a frame with no matching SA gets empty ICV columns.
 """
@@ -61,9 +62,10 @@ def main():
             continue
         esp = outer[ESP]
         sa = sas.get((esp.spi, outer.src, outer.dst))
-        good = bad = ""
+        good = bad = iv = ""
         inner = None
         if sa is not None:
+            iv = esp.data[:sa.crypt_algo.iv_size].hex()
             try:
                 inner = sa.decrypt(outer.copy())
                 good, bad = "1", "0"
@@ -75,7 +77,7 @@ def main():
             except Exception:  # scapy raises several types here
                 good, bad = "0", "1"
         print("|".join([str(n), "0x%08x" % esp.spi, str(esp.seq), good, bad]
-                       + columns(outer, inner)))
+                       + columns(outer, inner) + [iv]))
     return 0
 
 

@@ -8,6 +8,24 @@
 
 BULK_BYTES=104857600
 
+# expect_sa_bytes NS ADDRESSES MIN: fails unless the SA whose setkey -D
+# address line is ADDRESSES counted at least MIN bytes, which shows that
+# the stream went through ESP.
+expect_sa_bytes()
+{
+	local n
+
+	in_ns "$1" setkey -D > sad.out
+	n=$(awk -v sa="$2" '
+	    /^[^\t]/ { on = ($0 == sa) }
+	    on && /^\tcurrent: [0-9]+\(bytes\)/ {
+		sub(/^\tcurrent: /, ""); sub(/\(bytes\).*/, ""); print
+	    }' sad.out)
+	echo "SA $2 counted ${n:-no} bytes"
+	[ -n "$n" ] && [ "$n" -ge "$3" ] ||
+	    atf_fail "SA $2 counted ${n:-no} bytes, expected at least $3"
+}
+
 # bulk_test OUTER DEST: sends BULK_BYTES from A to B's inner address DEST
 # over an IPv4 or IPv6 (OUTER 4 or 6) tunnel with AES-GCM-16.
 bulk_test()
@@ -38,6 +56,7 @@ bulk_test()
 	echo "received: $(cat received.out)"
 	atf_check -o inline:"$BULK_BYTES $(cut -d' ' -f2 sent.out)\n" \
 	    cat received.out
+	expect_sa_bytes "$NS_A" "$LA $LB" $BULK_BYTES
 	keyd_alive "$NS_A"
 	keyd_alive "$NS_B"
 }

@@ -12,7 +12,7 @@
 . "$(atf_get_srcdir)/tunnel.subr"
 
 # hostile_hosts [ENC ENCBYTES AUTH AUTHBYTES]: builds the tunnel over IPv4
-# with AES-CBC and HMAC-SHA1 unless told otherwise, and sets the keys
+# with AES-CBC and HMAC-SHA1 unless given other algorithms, and sets the keys
 # EK1, EK2 (A to B, B to A), AK1, AK2 and the algorithms ENC and AUTH.
 hostile_hosts()
 {
@@ -45,7 +45,7 @@ inject()
 
 # craft FAULT SPI SEQ IDENT: sends from A to B an echo request with
 # identifier IDENT, encrypted with the keys of SA 10000 but SPI SPI and
-# sequence number SEQ, damaged as FAULT says (none, icv or truncate).
+# sequence number SEQ, damaged as FAULT selects (none, icv or truncate).
 craft()
 {
 	local fault=
@@ -91,28 +91,41 @@ stats()
 	    atf_fail "ifipsecctl -s in $1: $(cat "$2")"
 }
 
-# drops FILE REASON: prints the sum of the "dropped, REASON: N" counters
-# in FILE.
+# drops FILE REASON [SPI]: prints the sum of the "dropped, REASON: N"
+# counters in the statistics FILE.  Without SPI it adds up the records of
+# the interfaces and of "no interface", which count every dropped packet
+# once.  With SPI it reads that SA's record.
 drops()
 {
-	awk -v r="dropped, $2:" '
-	    index($0, r) { n += $NF }
+	awk -v r="dropped, $2:" -v spi="${3:-}" '
+	    /^[^\t]/ {
+		on = (spi == "") ? ($0 !~ /^esp spi=/) : \
+		    index($0, "esp spi=" spi "(") == 1
+	    }
+	    on && index($0, r) { n += $NF }
 	    END { print n + 0 }' "$1"
 }
 
-# expect_drop NS REASON BEFORE: fails unless the REASON drops of NS grew
-# by exactly one since the statistics in the file BEFORE.
+# expect_drop NS REASON BEFORE [SPI]: fails unless the REASON drops of NS
+# grew by exactly one since the statistics in the file BEFORE, at the
+# interface level and, with SPI, in that SA's record too.
 expect_drop()
 {
-	local before after
+	local ns=$1 reason=$2 file=$3 spi=${4:-} before after
 
-	stats "$1" stats.after
-	echo "=== statistics in $1"
+	stats "$ns" stats.after
+	echo "=== statistics in $ns"
 	cat stats.after
-	before=$(drops "$3" "$2")
-	after=$(drops stats.after "$2")
+	before=$(drops "$file" "$reason")
+	after=$(drops stats.after "$reason")
 	[ "$after" -eq $((before + 1)) ] ||
-	    atf_fail "drops for '$2' in $1: $before before, $after after"
+	    atf_fail "drops for '$reason' in $ns: $before before, $after after"
+	[ -n "$spi" ] || return 0
+	before=$(drops "$file" "$reason" "$spi")
+	after=$(drops stats.after "$reason" "$spi")
+	[ "$after" -eq $((before + 1)) ] ||
+	    atf_fail "drops for '$reason' on SA $spi in $ns:" \
+	    "$before before, $after after"
 }
 
 # still_working: fails unless both keyd run and pings pass both ways.
@@ -139,7 +152,7 @@ replay_request_body()
 	# The first ESP packet from A: ping's request with sequence 1.
 	inject "$NS_A" replay wire.pcap 10000 1
 	sleep 1
-	expect_drop "$NS_B" "replay check failed" stats.before
+	expect_drop "$NS_B" "replay check failed" stats.before 10000
 	decrypt_wire
 	# Three replies to the three requests, none to the replayed one.
 	expect_replies any 3
@@ -177,7 +190,7 @@ replay_reply_body()
 	    atf_fail "ping did not get exactly its 6 replies"
 	! grep -q "duplicates" ping.out ||
 	    atf_fail "ping counted the replayed reply as a duplicate"
-	expect_drop "$NS_A" "replay check failed" stats.before
+	expect_drop "$NS_A" "replay check failed" stats.before 10001
 	still_working
 }
 replay_reply_cleanup()
@@ -185,17 +198,18 @@ replay_reply_cleanup()
 	tnt_cleanup
 }
 
-# fault_test REASON FAULT SPI: sends A's SA a fresh echo request damaged
-# as FAULT says, with SPI SPI, and then an intact one; only the intact one
-# may be answered.
+# fault_test REASON FAULT SPI [DROP_SPI]: sends A's SA a fresh echo
+# request damaged as FAULT selects, with SPI SPI, and then an intact one.
+# Only the intact one may be answered, and the damaged one must be
+# counted under REASON (also on SA DROP_SPI when given).
 fault_test()
 {
 	ping_ok "$NS_A" 172.16.0.5 3
 	stats "$NS_B" stats.before
 	craft "$2" "$3" 20 4401
 	sleep 1
-	expect_drop "$NS_B" "$1" stats.before
-	# The same request intact, with the next sequence number: answered.
+	expect_drop "$NS_B" "$1" stats.before ${4:-}
+	# The same request intact, with the next sequence number, gets a reply.
 	craft none 10000 21 4402
 	sleep 1
 	decrypt_wire
@@ -214,7 +228,7 @@ icv_hmac_head()
 icv_hmac_body()
 {
 	hostile_hosts
-	fault_test "ICV mismatch" icv 10000
+	fault_test "ICV mismatch" icv 10000 10000
 }
 icv_hmac_cleanup()
 {
@@ -231,7 +245,7 @@ icv_gcm_head()
 icv_gcm_body()
 {
 	hostile_hosts aes-gcm-16 20 none 0
-	fault_test "ICV mismatch" icv 10000
+	fault_test "ICV mismatch" icv 10000 10000
 }
 icv_gcm_cleanup()
 {

@@ -36,6 +36,46 @@ EOT
 EOF
 }
 
+# expect_layout FILE: checks the ESP packets of FILE against what
+# FreeBSD's kernel sends for the example's SAs.  The outer header has TTL
+# 64 and DF clear.  Each SA numbers its packets 1, 2, 3, ... and no 16-byte
+# CBC IV repeats.  The trailer of an 84-byte echo packet has 10 seq-pad
+# bytes 1, 2, 3, ..., which fill the last 16-byte block, and next header 4.
+expect_layout()
+{
+	local msg
+
+	tshark -n -r "$1" -o esp.enable_encryption_decode:TRUE \
+	    -o "$(uat_sa IPv4 192.168.0.3 192.168.0.5 10000 \
+	    'AES-CBC [RFC3602]' $KEY1 NULL '')" \
+	    -o "$(uat_sa IPv4 192.168.0.5 192.168.0.3 10001 \
+	    'AES-CBC [RFC3602]' $KEY2 NULL '')" \
+	    -Y esp -T fields -E separator='|' -E occurrence=f \
+	    -e frame.number -e ip.ttl -e ip.flags.df -e esp.spi \
+	    -e esp.sequence -e esp.iv -e esp.pad -e esp.pad_len \
+	    -e esp.protocol > layout.out 2>/dev/null
+	echo "=== ESP layout of $1"
+	cat layout.out
+	msg=$(awk -F'|' '
+	{
+		if ($2 != 64)
+			err = err " frame " $1 ": outer TTL " $2 "."
+		if ($3 != 0)
+			err = err " frame " $1 ": outer DF set."
+		if ($5 != ++seq[$4])
+			err = err " frame " $1 ": sequence " $5 ", expected " \
+			    seq[$4] "."
+		if (length($6) != 32 || iv[$6]++)
+			err = err " frame " $1 ": IV " $6 " not 16 fresh bytes."
+		if ($7 != "0102030405060708090a" || $8 != 10)
+			err = err " frame " $1 ": padding " $7 " length " $8 "."
+		if ($9 != "0x04")
+			err = err " frame " $1 ": next header " $9 "."
+	}
+	END { print substr(err, 2) }' layout.out)
+	[ -z "$msg" ] || atf_fail "ESP layout: $msg"
+}
+
 atf_test_case ping cleanup
 ping_head()
 {
@@ -141,6 +181,7 @@ wire_body()
 	expect_echoes decrypted.out 192.168.0.5,172.16.0.5 0 4
 	expect_echoes decrypted.out 192.168.0.5,172.16.0.5 8 3
 	expect_echoes decrypted.out 192.168.0.3,172.16.0.3 0 3
+	expect_layout wire.pcap
 }
 wire_cleanup()
 {

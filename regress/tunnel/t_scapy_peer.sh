@@ -1,8 +1,8 @@
 #! /usr/bin/env atf-sh
 #
 # keyd against scapy's ESP implementation: host B is not keyd but a scapy
-# script that decrypts host A's ESP and answers each echo request with an
-# echo reply that it encrypts itself.  A's pings succeed only if keyd's
+# script that decrypts host A's ESP and replies to each echo request with
+# an echo reply that it encrypts itself.  A's pings succeed only if keyd's
 # ESP and scapy's agree in both directions.
 #
 
