@@ -342,6 +342,19 @@ deliver_inner(struct keyd *k, struct ipsec_if *ifp, uint8_t *frame,
 	ifp->stats[SADB_X_IF_STAT_IBYTES] += len;
 }
 
+/* Captures a received ESP packet with its outer header. */
+static void
+capture_received(struct capture *cap, const struct netio_pkt *p)
+{
+	if (cap == NULL)
+		return;
+	if (p->ip != NULL)
+		capture_packet(cap, p->ip, p->wirelen);
+	else
+		capture_esp(cap, (const struct sockaddr *)&p->src,
+		    (const struct sockaddr *)&p->dst, p->esp, p->esplen);
+}
+
 /*
  * Verifies and decrypts one ESP packet in the steps of RFC 4303 section
  * 3.4: SA by SPI, replay check, ICV and decryption, replay window update,
@@ -360,6 +373,7 @@ input(struct keyd *k, struct netio_pkt *p)
 	uint8_t *inner;
 	int rc;
 
+	capture_received(k->cap, p);
 	if (esp_peek(p->esp, p->esplen, &spi, &seq_lo) != ESP_OK) {
 		drop(k, NULL, NULL, SADB_X_IF_STAT_DROP_MALFORMED);
 		return;
@@ -369,19 +383,8 @@ input(struct keyd *k, struct netio_pkt *p)
 		log_debug("inbound ESP with unknown SPI 0x%08x dropped", spi);
 		return;
 	}
-	ifp = ifnet_for_sa(k, sa);
-	if (ifp != NULL) {
-		if (p->ip != NULL)
-			capture_packet(ifp->cap, p->ip, p->wirelen);
-		else
-			capture_esp(ifp->cap, (struct sockaddr *)&p->src,
-			    (struct sockaddr *)&p->dst, p->esp, p->esplen);
-	}
-	if (p->ip != NULL)
-		capture_packet(k->cap, p->ip, p->wirelen);
-	else
-		capture_esp(k->cap, (struct sockaddr *)&p->src,
-		    (struct sockaddr *)&p->dst, p->esp, p->esplen);
+	if ((ifp = ifnet_for_sa(k, sa)) != NULL)
+		capture_received(ifp->cap, p);
 	if (sa->proto != IPPROTO_ESP ||
 	    (sa->state != SADB_SASTATE_MATURE &&
 	    sa->state != SADB_SASTATE_DYING) ||
