@@ -72,6 +72,39 @@ acquire_no_sa_cleanup()
 	ift_cleanup
 }
 
+atf_test_case acquire_repeat cleanup
+acquire_repeat_head()
+{
+	atf_set descr "the ACQUIRE is sent again only after more than 10 further packets"
+	atf_set require.user root
+}
+acquire_repeat_body()
+{
+	hosts
+	ip netns exec $NS_A "$KEYCLIENT" -q > kc <<'EOS' &
+open a
+send a REGISTER satype=esp
+recv a
+sleep 3000
+recvall a 300
+EOS
+	kcpid=$!
+	echo $kcpid >> started_pids
+	sleep 0.5
+	# The first packet sends an ACQUIRE, the next 11 are counted, and
+	# the 13th sends it again.
+	atf_check -s exit:1 -o ignore \
+	    ip netns exec $NS_A ping -c 13 -i 0.05 -W 1 172.16.0.5
+	wait $kcpid
+	atf_check -o inline:'2\n' grep -c '^a: msg type=ACQUIRE ' kc
+	atf_check -o match:'dropped, no SA \(ACQUIRE sent\): 13$' $IFC_A -s ipsec0
+	ift_alive $NS_A
+}
+acquire_repeat_cleanup()
+{
+	ift_cleanup
+}
+
 atf_test_case counters cleanup
 counters_head()
 {
@@ -139,6 +172,7 @@ capture_file_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case acquire_no_sa
+	atf_add_test_case acquire_repeat
 	atf_add_test_case counters
 	atf_add_test_case capture_file
 }
