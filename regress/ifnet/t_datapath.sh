@@ -169,10 +169,49 @@ capture_file_cleanup()
 	ift_cleanup
 }
 
+atf_test_case garbage_esp cleanup
+garbage_esp_head()
+{
+	atf_set descr "random ESP packets are counted as drops and do not disturb keyd"
+	atf_set require.user root
+}
+garbage_esp_body()
+{
+	[ -x /usr/bin/python3 ] || atf_skip "/usr/bin/python3 is not installed"
+	hosts
+	sas $NS_A
+	sas $NS_B
+	# Random lengths, the tunnel's SPIs and unknown ones, random bodies.
+	cat > garbage.py <<'EOP'
+import os, random, socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
+random.seed(4303)
+for i in range(5000):
+    spi = random.choice([10000, 10001, 4242, 0, 0xffffffff])
+    n = random.choice([0, 1, 4, 7, 8, 12, 16, 24, 31, 32, 48, 100, 1400])
+    pkt = struct.pack('>II', spi, random.getrandbits(32)) + os.urandom(n)
+    s.sendto(pkt[:random.randint(0, len(pkt))], ('192.168.0.3', 0))
+EOP
+	atf_check ip netns exec $NS_B /usr/bin/python3 garbage.py
+	sleep 0.5
+	ift_alive $NS_A
+	$IFC_A -s > stats
+	cat stats
+	atf_check -o match:'dropped, unknown SPI: [0-9]+$' \
+	    -o match:'dropped, malformed packet: [0-9]+$' cat stats
+	atf_check -o match:'1 received' \
+	    ip netns exec $NS_A ping -c 1 -W 1 172.16.0.5
+}
+garbage_esp_cleanup()
+{
+	ift_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case acquire_no_sa
 	atf_add_test_case acquire_repeat
 	atf_add_test_case counters
 	atf_add_test_case capture_file
+	atf_add_test_case garbage_esp
 }
