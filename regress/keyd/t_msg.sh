@@ -476,6 +476,70 @@ header_errors_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case missing_extensions cleanup
+missing_extensions_head()
+{
+	atf_set descr "Each message type rejects a request without its required extensions"
+	atf_set require.user root
+}
+missing_extensions_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == getspi-no-dst
+send a GETSPI satype=esp src=192.168.0.3
+recv a
+echo == update-no-sa
+send a UPDATE satype=esp $SA_ADDRS enc=aes-cbc:$KEY16
+recv a
+echo == add-no-sa
+send a ADD satype=esp $SA_ADDRS enc=aes-cbc:$KEY16
+recv a
+echo == delete-no-dst
+send a DELETE satype=esp spi=1000 src=192.168.0.3
+recv a
+echo == get-no-sa
+send a GET satype=esp $SA_ADDRS
+recv a
+echo == acquire-no-proposal
+send a ACQUIRE satype=esp $SA_ADDRS
+recv a
+echo == spdadd-no-src
+send a SPDADD dst=10.0.1.0/24 policy="out discard"
+recv a
+echo == spddelete-no-policy
+send a SPDDELETE src=10.0.0.0/24 dst=10.0.1.0/24
+recv a
+echo == spdget-no-policy
+send a SPDGET
+recv a
+echo == spddelete2-no-policy
+send a SPDDELETE2
+recv a
+echo == others
+expect-none b 300
+echo == dumps
+send a DUMP
+recv a
+send a SPDDUMP
+recv a
+EOF
+	for s in getspi-no-dst update-no-sa add-no-sa delete-no-dst get-no-sa \
+	    acquire-no-proposal spdadd-no-src spddelete-no-policy \
+	    spdget-no-policy spddelete2-no-policy; do
+		expect_in out $s '^a: msg type=[A-Z0-9_]+ errno=EINVAL '
+	done
+	expect_in out others '^b: none$'
+	expect_in out dumps '^a: msg type=DUMP errno=ENOENT '
+	expect_in out dumps '^a: msg type=X_SPDDUMP errno=ENOENT '
+}
+missing_extensions_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case register
@@ -485,4 +549,5 @@ atf_init_test_cases()
 	atf_add_test_case larval_timeout
 	atf_add_test_case promisc
 	atf_add_test_case header_errors
+	atf_add_test_case missing_extensions
 }
