@@ -87,6 +87,39 @@ register_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case register_unspec_copy cleanup
+register_unspec_copy_head()
+{
+	atf_set descr "REGISTER with satype 0 also reaches registered sockets, as in FreeBSD"
+	atf_set require.user root
+}
+register_unspec_copy_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+open c
+send c REGISTER satype=esp
+drain c
+echo == unspec
+send a REGISTER seq=4
+recv a
+recvall b 300
+recvall c 300
+EOF
+	expect_in out unspec '^a: msg type=REGISTER errno=0 satype=unspec len=[0-9]+ seq=4 '
+	expect_in out unspec '^b: received 0$'
+	# FreeBSD's key_register() answers every REGISTER, satype 0 included,
+	# with key_sendup_mbuf(KEY_SENDUP_REGISTERED).
+	expect_in out unspec '^c: msg type=REGISTER errno=0 satype=unspec len=[0-9]+ seq=4 '
+	expect_in out unspec '^c: received 1$'
+}
+register_unspec_copy_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case acquire cleanup
 acquire_head()
 {
@@ -543,6 +576,7 @@ missing_extensions_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case register
+	atf_add_test_case register_unspec_copy
 	atf_add_test_case acquire
 	atf_add_test_case expire_from_user
 	atf_add_test_case lifetime_expiry
