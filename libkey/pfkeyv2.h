@@ -49,7 +49,29 @@
 /*
  * Private message types for ipsecN interface requests between ifipsecctl
  * and keyd.  They use the PF_KEY framing but lie far above SADB_MAX, so no
- * FreeBSD message can be mistaken for one.
+ * FreeBSD message can be mistaken for one.  Every request carries an
+ * SADB_X_EXT_IF naming the interface, satype 0 and the sender's pid.  keyd
+ * replies to the sender alone, with an error header (sadb_msg_errno set)
+ * or with the request's type, sequence number and pid and the interface
+ * as it now is: SADB_X_EXT_IF, the tunnel endpoints if set, and the
+ * capture file if any.
+ *
+ *	CREATE		reqid 0 or a reqid no other interface has (EEXIST);
+ *			an empty name or "ipsec" picks the lowest free unit
+ *	DESTROY		ENXIO for an unknown interface, as in every request
+ *	SETTUNNEL	ADDRESS_SRC (local) and ADDRESS_DST (remote): one
+ *			family (EINVAL), not unspecified (EADDRNOTAVAIL)
+ *	DELTUNNEL	removes the endpoints and policies, keeps the reqid
+ *	SETREQID	0 assigns an automatic reqid; EEXIST as for CREATE
+ *	GET		the interface
+ *	DUMP		one reply per interface, sequence counting down to
+ *			0; ENOENT when there is none
+ *	STATS		counters of one interface, or with SADB_X_IF_F_ALL
+ *			of all of them and of every ESP SA, in replies with
+ *			sequence counting down to 0
+ *	CAPTURE		SADB_X_IF_F_CAPTURE and an absolute path in
+ *			SADB_X_EXT_IF_PATH start a capture, no flag stops
+ *			it; SADB_X_IF_F_ALL means every interface
  */
 #define SADB_X_IF_CREATE	240
 #define SADB_X_IF_DESTROY	241
