@@ -307,6 +307,48 @@ lifetime_expiry_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case dying_update cleanup
+dying_update_head()
+{
+	atf_set descr "UPDATE with new lifetimes makes a dying SA mature again"
+	atf_set require.user root
+	atf_set timeout 30
+}
+dying_update_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open c
+send c REGISTER satype=esp
+drain c
+send a ADD satype=esp spi=6100 $SA_ADDRS enc=aes-cbc:$KEY16 ls=1 lh=100
+drain a
+drain c
+echo == soft
+recv c 3000
+echo == dying
+send a GET satype=esp spi=6100 $SA_ADDRS
+recv a
+echo == update
+send a UPDATE satype=esp spi=6100 $SA_ADDRS lh=200 ls=100
+recv a
+echo == mature
+send a GET satype=esp spi=6100 $SA_ADDRS
+recv a
+EOF
+	expect_in out soft '^c: msg type=EXPIRE errno=0 satype=esp '
+	expect_in out dying '^a:   sa spi=6100 replay=0 state=dying '
+	expect_in out update '^a: msg type=UPDATE errno=0 '
+	expect_in out mature '^a:   sa spi=6100 replay=0 state=mature '
+	expect_in out mature '^a:   lifetime_hard alloc=0 bytes=0 add=200 use=0$'
+	expect_in out mature '^a:   lifetime_soft alloc=0 bytes=0 add=100 use=0$'
+}
+dying_update_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case larval_timeout cleanup
 larval_timeout_head()
 {
@@ -580,6 +622,7 @@ atf_init_test_cases()
 	atf_add_test_case acquire
 	atf_add_test_case expire_from_user
 	atf_add_test_case lifetime_expiry
+	atf_add_test_case dying_update
 	atf_add_test_case larval_timeout
 	atf_add_test_case promisc
 	atf_add_test_case header_errors
