@@ -138,9 +138,46 @@ stalled_listener_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case dump_abandoned cleanup
+dump_abandoned_head()
+{
+	atf_set descr "A client that closes during a dump leaves keyd serving others"
+	atf_set require.user root
+	atf_set timeout 120
+}
+dump_abandoned_body()
+{
+	keyd_start $NS
+	awk -v key=$KEY16 'BEGIN {
+		print "open a"
+		for (i = 0; i < 5000; i++) {
+			printf "send a ADD satype=esp spi=%d src=192.168.0.3" \
+			    " dst=192.168.0.5 enc=aes-cbc:%s\n", 1000 + i, key
+			print "recv a 2000"
+		}
+		for (i = 0; i < 20; i++) {
+			printf "open d%d\nsend d%d DUMP\nclose d%d\n", i, i, i
+		}
+		print "send a GET satype=esp spi=5999 src=192.168.0.3 dst=192.168.0.5"
+		print "recv a 2000"
+		print "send a DUMP"
+		print "dumpall a 10000 quiet"
+	}' > script
+	kc $NS out -q < script > /dev/null
+	expect_count out '^a: msg type=ADD errno=0 ' 5000
+	expect_line out '^a: msg type=GET errno=0 '
+	expect_line out '^a: dumpall count=5000 ordered=yes end=seq0$'
+	keyd_alive $NS
+}
+dump_abandoned_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case many_sas
 	atf_add_test_case dump_slow_reader
 	atf_add_test_case stalled_listener
+	atf_add_test_case dump_abandoned
 }
