@@ -506,9 +506,10 @@ if_deltunnel(struct keyd *k, struct client *c, const struct key_msg *m)
 }
 
 /*
- * Sets the reqid.  0 requests an automatic one, and a reqid that another
- * interface has gives EEXIST.  With a tunnel set, its policies are
- * replaced.
+ * Sets the reqid as FreeBSD's ipsec_set_reqid() does.  0 requests an
+ * automatic one if the interface has none and keeps its reqid otherwise.
+ * A reqid that another interface has gives EEXIST.  With a tunnel set,
+ * the policies are replaced, also for 0.
  */
 static int
 if_setreqid(struct keyd *k, struct client *c, const struct key_msg *m)
@@ -524,7 +525,8 @@ if_setreqid(struct keyd *k, struct client *c, const struct key_msg *m)
 	if (reqid != 0 && reqid == ifp->reqid)
 		return reply_if(k, c, m, ifp);
 	if (reqid == 0) {
-		if ((reqid = auto_reqid(k, ifp)) == 0)
+		reqid = ifp->reqid;
+		if (reqid == 0 && (reqid = auto_reqid(k, ifp)) == 0)
 			return EEXIST;
 	} else if (reqid_in_use(k, ifp, reqid))
 		return EEXIST;

@@ -62,7 +62,8 @@
  *	SETTUNNEL	ADDRESS_SRC (local) and ADDRESS_DST (remote): one
  *			family (EINVAL), not unspecified (EADDRNOTAVAIL)
  *	DELTUNNEL	removes the endpoints and policies, keeps the reqid
- *	SETREQID	0 assigns an automatic reqid; EEXIST as for CREATE
+ *	SETREQID	0 assigns an automatic reqid unless there is one;
+ *			EEXIST as for CREATE
  *	GET		the interface
  *	DUMP		one reply per interface, sequence counting down to
  *			0; ENOENT when there is none

@@ -98,9 +98,15 @@ reqid_rules_body()
 	atf_check -o match:'^	reqid: 16385$' $IFC ipsec2
 	atf_check -o match:'esp/tunnel/192\.168\.1\.3-192\.168\.1\.5/unique#16385' \
 	    $SK -DP
-	# reqid 0 requests the next automatic one.
+	# reqid 0 keeps an existing reqid but replaces the policies.
 	atf_check $IFC ipsec2 reqid 0
-	atf_check -o match:'^	reqid: 16386$' $IFC ipsec2
+	atf_check -o match:'^	reqid: 16385$' $IFC ipsec2
+	$SK -DP > spd
+	atf_check_equal "$(spd_ids spd)" "5 7 6 8 "
+	# On an interface without a reqid, 0 assigns the next automatic one.
+	atf_check $IFC ipsec3 create
+	atf_check $IFC ipsec3 reqid 0
+	atf_check -o match:'^	reqid: 16386$' $IFC ipsec3
 	ift_alive $NS
 }
 reqid_rules_cleanup()
