@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,45 @@ print_addrs(unsigned int ifindex, const char *ifname)
 	free(list);
 }
 
-/* Prints an ipsecN interface as FreeBSD's ifconfig prints if_ipsec. */
+/* Returns true if ss is an address of one of the host's interfaces. */
+static bool
+is_local(const struct sockaddr_storage *ss)
+{
+	struct ifaddrs *list, *ifa;
+	const void *a, *b;
+	size_t len;
+	bool found = false;
+
+	if (getifaddrs(&list) == -1)
+		return false;
+	for (ifa = list; ifa != NULL && !found; ifa = ifa->ifa_next) {
+		if (ifa->ifa_addr == NULL ||
+		    ifa->ifa_addr->sa_family != ss->ss_family)
+			continue;
+		if (ss->ss_family == AF_INET) {
+			a = &((const struct sockaddr_in *)(const void *)ss)->
+			    sin_addr;
+			b = &((const struct sockaddr_in *)(const void *)
+			    ifa->ifa_addr)->sin_addr;
+			len = 4;
+		} else {
+			a = &((const struct sockaddr_in6 *)(const void *)ss)->
+			    sin6_addr;
+			b = &((const struct sockaddr_in6 *)(const void *)
+			    ifa->ifa_addr)->sin6_addr;
+			len = 16;
+		}
+		found = memcmp(a, b, len) == 0;
+	}
+	freeifaddrs(list);
+	return found;
+}
+
+/*
+ * Prints an ipsecN interface as FreeBSD's ifconfig prints if_ipsec.  As
+ * there, RUNNING means that the local tunnel endpoint is an address of
+ * the host.
+ */
 void
 show_ipsec(const struct ifinfo *info)
 {
@@ -141,7 +180,7 @@ show_ipsec(const struct ifinfo *info)
 
 	if (up)
 		flags |= 0x1;
-	if (up && info->has_tunnel)
+	if (up && info->has_tunnel && is_local(&info->src))
 		flags |= 0x40;
 	printf("%s: ", info->name);
 	print_flags(flags);

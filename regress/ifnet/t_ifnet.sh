@@ -342,6 +342,8 @@ manpage_lines_head()
 manpage_lines_body()
 {
 	ift_start $NS
+	# RUNNING needs the local endpoint to be an address of the host.
+	ip -n $NS addr add 192.168.0.3/32 dev lo
 	atf_check -o empty $IFCONFIG ipsec0 create reqid 100
 	atf_check -o empty $IFCONFIG ipsec0 inet tunnel 192.168.0.3 192.168.0.5
 	atf_check -o empty $IFCONFIG ipsec0 inet 172.16.0.3/16 172.16.0.5
@@ -350,6 +352,9 @@ manpage_lines_body()
 	    -o match:'^	tunnel inet 192\.168\.0\.3 --> 192\.168\.0\.5$' \
 	    -o match:'^	inet 172\.16\.0\.3 --> 172\.16\.0\.5 netmask 0xffff0000$' \
 	    -o match:'^	reqid: 100$' cat show
+	atf_check ip -n $NS addr del 192.168.0.3/32 dev lo
+	atf_check -o match:'^ipsec0: flags=8011<UP,POINTOPOINT,MULTICAST> ' \
+	    $IFCONFIG ipsec0
 	atf_check -o match:'inet 172\.16\.0\.3 peer 172\.16\.0\.5/16' \
 	    -o match:'UP' ip -n $NS addr show ipsec0
 	# Without arguments ifconfig lists every interface.
