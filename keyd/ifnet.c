@@ -604,7 +604,8 @@ reply_all_capture(struct keyd *k, struct client *c, const struct key_msg *m)
 /*
  * Starts or stops a capture: of one interface, or with SADB_X_IF_F_ALL of
  * every interface and every ESP packet.  Starting needs SADB_X_EXT_IF_PATH
- * with an absolute path.
+ * with an absolute path, and root: keyd creates the file as root, so a
+ * member of the allowed group could otherwise truncate any file (EPERM).
  */
 static int
 if_capture(struct keyd *k, struct client *c, const struct key_msg *m)
@@ -636,6 +637,8 @@ if_capture(struct keyd *k, struct client *c, const struct key_msg *m)
 		if (len == 0 || memchr(path, '\0', len) == NULL ||
 		    path[0] != '/')
 			return EINVAL;
+		if (c->uid != 0)
+			return EPERM;
 		if ((error = capture_start(capp, path)) != 0)
 			return error;
 	}
