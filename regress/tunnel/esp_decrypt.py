@@ -44,7 +44,8 @@ def columns(outer, inner):
     v4 = [outer.src] if outer.version == 4 else []
     v6 = [outer.src] if outer.version == 6 else []
     icmp_type = icmp6_type = ident = seq = ""
-    if inner is not None:
+    # A dummy packet (next header 59) decrypts to no IP packet.
+    if isinstance(inner, (IP, IPv6)):
         (v4 if inner.version == 4 else v6).append(inner.src)
         if ICMP in inner:
             icmp_type = str(inner[ICMP].type)

@@ -11,7 +11,9 @@
         172.16.0.5 (identifier --ident) as the SA would, with sequence
         number --seq, optionally damages it, and sends it from A to B.
         --fault icv flips the last bit of the ICV; --fault truncate keeps
-        only the SPI, the sequence number and 4 more bytes.
+        only the SPI, the sequence number and 4 more bytes; --fault dummy
+        sends instead a dummy packet (next header 59, RFC 4303 section
+        2.6) of 20 bytes.
 
 Packets leave through a raw IP-protocol-50 socket, so the kernel adds the
 outer IP header.  Prints what it sent.
@@ -61,6 +63,12 @@ def craft(args):
                  args.auth, args.auth_key)
     inner = (IP(src="172.16.0.3", dst="172.16.0.5") /
              ICMP(type=8, id=args.ident, seq=1) / Raw(b"esp_inject"))
+    if args.fault == "dummy":
+        # In transport mode scapy takes the next header from the IP
+        # header it encrypts behind, so protocol 59 gives a dummy packet.
+        sa.tunnel_header = None
+        inner = (IP(src=args.src, dst=args.dst, proto=59) /
+                 Raw(bytes(20)))
     payload = bytearray(bytes(sa.encrypt(inner, seq_num=args.seq)[ESP]))
     if args.fault == "icv":
         payload[-1] ^= 0x01
@@ -89,7 +97,7 @@ def main():
     c.add_argument("--auth-key", default="")
     c.add_argument("--seq", type=int, required=True)
     c.add_argument("--ident", type=int, required=True)
-    c.add_argument("--fault", choices=("icv", "truncate"))
+    c.add_argument("--fault", choices=("icv", "truncate", "dummy"))
     args = p.parse_args()
     return replay(args) if args.mode == "replay" else craft(args)
 

@@ -11,20 +11,22 @@
 
 . "$(atf_get_srcdir)/tunnel.subr"
 
-# hostile_hosts [ENC ENCBYTES AUTH AUTHBYTES]: builds the tunnel over IPv4
-# with AES-CBC and HMAC-SHA1 unless given other algorithms, and sets the keys
-# EK1, EK2 (A to B, B to A), AK1, AK2 and the algorithms ENC and AUTH.
+# hostile_hosts [ENC ENCBYTES AUTH AUTHBYTES [REPLAY]]: builds the tunnel
+# over IPv4 with AES-CBC and HMAC-SHA1 unless given other algorithms, and
+# sets the keys EK1, EK2 (A to B, B to A), AK1, AK2 and the algorithms ENC
+# and AUTH.  REPLAY is the setkey option for the replay window, -r 32
+# unless given.
 hostile_hosts()
 {
-	local ab ba
+	local ab ba replay=${5:--r 32}
 
 	ENC=${1:-aes-cbc} AUTH=${3:-hmac-sha1}
 	EK1=$(hexkey $ENC_HEX ${2:-16})
 	EK2=$(hexkey $ENC_HEX ${2:-16} flip)
 	AK1=$(hexkey $AUTH_HEX ${4:-20})
 	AK2=$(hexkey $AUTH_HEX ${4:-20} flip)
-	ab="-r 32 -E $ENC 0x$EK1"
-	ba="-r 32 -E $ENC 0x$EK2"
+	ab="$replay -E $ENC 0x$EK1"
+	ba="$replay -E $ENC 0x$EK2"
 	if [ "$AUTH" != none ]; then
 		ab="$ab -A $AUTH 0x$AK1"
 		ba="$ba -A $AUTH 0x$AK2"
@@ -200,7 +202,7 @@ replay_reply_cleanup()
 
 # fault_test REASON FAULT SPI [DROP_SPI]: sends A's SA a fresh echo
 # request damaged as FAULT selects, with SPI SPI, and then an intact one.
-# Only the intact one may be answered, and the damaged one must be
+# Only the intact one may get a reply, and the damaged one must be
 # counted under REASON (also on SA DROP_SPI when given).
 fault_test()
 {
@@ -286,8 +288,101 @@ unknown_spi_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case dummy cleanup
+dummy_head()
+{
+	atf_set descr "A dummy packet (next header 59) is counted and discarded"
+	atf_set require.user root
+	atf_set timeout 90
+}
+dummy_body()
+{
+	hostile_hosts
+	ping_ok "$NS_A" 172.16.0.5 3
+	stats "$NS_B" stats.before
+	craft dummy 10000 20 4601
+	sleep 1
+	stats "$NS_B" stats.after
+	cat stats.after
+	grep -q "^	dummy packets: 1$" stats.after ||
+	    atf_fail "B did not count the dummy packet"
+	[ "$(drops stats.after "invalid inner packet")" -eq 0 ] ||
+	    atf_fail "B counted the dummy packet as an invalid inner packet"
+	craft none 10000 21 4602
+	sleep 1
+	decrypt_wire
+	expect_replies 4602 1
+	still_working
+}
+dummy_cleanup()
+{
+	tnt_cleanup
+}
+
+# window_test BYTES: checks that an SA added with -r BYTES keeps a replay
+# window of BYTES * 8 packets: after sequence number TOP, TOP - W + 1 is
+# still accepted and TOP - W is too old.  Every packet is a fresh echo
+# request crafted with the SA's keys, so only the window decides.
+window_test()
+{
+	local window=$(($1 * 8)) top
+
+	top=$((window + 100))
+	hostile_hosts aes-cbc 16 hmac-sha1 20 "-r $1"
+	ping_ok "$NS_A" 172.16.0.5 1
+	craft none 10000 $top 4501
+	sleep 0.5
+	stats "$NS_B" stats.before
+	craft none 10000 $((top - window)) 4502
+	sleep 1
+	expect_drop "$NS_B" "replay check failed" stats.before 10000
+	craft none 10000 $((top - window + 1)) 4503
+	sleep 1
+	decrypt_wire
+	expect_replies 4501 1
+	expect_replies 4502 0
+	expect_replies 4503 1
+	keyd_alive "$NS_A"
+	keyd_alive "$NS_B"
+}
+
+atf_test_case window_32 cleanup
+window_32_head()
+{
+	atf_set descr "-r 32 gives a replay window of 256 packets"
+	atf_set require.user root
+	atf_set timeout 90
+}
+window_32_body()
+{
+	window_test 32
+}
+window_32_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case window_1024 cleanup
+window_1024_head()
+{
+	atf_set descr "-r 1024 gives a replay window of 8192 packets"
+	atf_set require.user root
+	atf_set timeout 90
+}
+window_1024_body()
+{
+	window_test 1024
+}
+window_1024_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case dummy
+	atf_add_test_case window_32
+	atf_add_test_case window_1024
 	atf_add_test_case replay_request
 	atf_add_test_case replay_reply
 	atf_add_test_case icv_hmac

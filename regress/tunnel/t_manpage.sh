@@ -188,10 +188,46 @@ wire_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case destroy cleanup
+destroy_head()
+{
+	atf_set descr "Destroying ipsec0 removes its policies, not the SAs"
+	atf_set require.user root
+	atf_set timeout 60
+}
+destroy_body()
+{
+	manpage_hosts
+	ping_ok "$NS_A" 172.16.0.5 3
+	in_ns "$NS_A" ifconfig ipsec0 destroy ||
+	    atf_fail "ifconfig ipsec0 destroy failed"
+	! ip -n "$NS_A" link show dev ipsec0 >/dev/null 2>&1 ||
+	    atf_fail "ipsec0 still exists after destroy"
+	in_ns "$NS_A" setkey -DP > spd.out
+	atf_check -o inline:"No SPD entries.\n" cat spd.out
+	expect_dump "$NS_A" manpage_a_sad_used.out "192.168.0.5 192.168.0.3" \
+	    -- -D
+	ping_fails "$NS_A" 172.16.0.5
+
+	# The manual page's interface lines again: the kept SAs serve it.
+	host_run "$NS_A" A-again <<'EOF'
+ifconfig ipsec0 create reqid 100
+ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
+ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
+EOF
+	ping_ok "$NS_A" 172.16.0.5 3
+	ping_ok "$NS_B" 172.16.0.3 3
+}
+destroy_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ping
 	atf_add_test_case sad_dump
 	atf_add_test_case spd_dump
 	atf_add_test_case wire
+	atf_add_test_case destroy
 }

@@ -1,0 +1,102 @@
+#! /usr/bin/env atf-sh
+#
+# The reqid ties SAs to an ipsec interface, as if_ipsec(4) notes: "the
+# value 100 on host A and value 200 on host B are used as reqid.  The same
+# values should be used as identifier of the policy entry in the setkey
+# command."  Here host B's SAs carry host A's reqid 100 by mistake.
+#
+# Outbound, FreeBSD picks only an SA whose reqid equals the interface's,
+# so B finds none: it sends SADB_ACQUIRE and drops the packet.  Inbound,
+# FreeBSD finds the SA by SPI and decrypts.  When no ipsec interface has
+# the SA's reqid and addresses, if_ipsec leaves the packet as received on
+# the physical interface, so the host still takes it in: FreeBSD's
+# ipsec_if_input() returns 0 without setting rcvif.
+#
+
+. "$(atf_get_srcdir)/tunnel.subr"
+
+# wrong_reqid_hosts: runs the manual page's lines on A, and on B with
+# "-u 100" in place of "-u 200".
+wrong_reqid_hosts()
+{
+	tnt_hosts noipv6
+	tnt_keyds
+	host_run "$NS_A" A <<'EOF'
+ifconfig ipsec0 create reqid 100
+ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
+ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	host_run "$NS_B" B <<'EOF'
+ifconfig ipsec0 create reqid 200
+ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
+ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+}
+
+# acquire_drops NS: prints ipsec0's count of packets dropped for want of
+# an SA in NS.
+acquire_drops()
+{
+	in_ns "$1" ifipsecctl -s > stats.out
+	cat stats.out >&2
+	awk '/^[^\t]/ { on = /^ipsec0:/ }
+	    on && /dropped, no SA \(ACQUIRE sent\):/ { n = $NF }
+	    END { print n + 0 }' stats.out
+}
+
+atf_test_case outbound cleanup
+outbound_head()
+{
+	atf_set descr "B does not send with SAs of another reqid"
+	atf_set require.user root
+	atf_set timeout 60
+}
+outbound_body()
+{
+	wrong_reqid_hosts
+	capture_start "$NS_B" "$VETH_B" wire.pcap
+	ping_fails "$NS_B" 172.16.0.3
+	capture_stop wire.pcap
+	expect_frames wire.pcap "esp" 0 "ESP packets"
+	[ "$(acquire_drops "$NS_B")" -eq 2 ] ||
+	    atf_fail "B did not drop its 2 echo requests for want of an SA"
+}
+outbound_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case inbound cleanup
+inbound_head()
+{
+	atf_set descr "B takes in ESP whose SA has another interface's reqid"
+	atf_set require.user root
+	atf_set timeout 60
+}
+inbound_body()
+{
+	wrong_reqid_hosts
+	ping_fails "$NS_A" 172.16.0.5
+	# B received both requests and tried to send the replies through
+	# ipsec0, which has no SA with reqid 200.
+	[ "$(acquire_drops "$NS_B")" -eq 2 ] ||
+	    atf_fail "B did not take in A's 2 echo requests"
+}
+inbound_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case outbound
+	atf_add_test_case inbound
+}
