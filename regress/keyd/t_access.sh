@@ -172,10 +172,69 @@ socket_name_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case socket_env cleanup
+socket_env_head()
+{
+	atf_set descr "keyd without -s listens on the name in KEYD_SOCKET"
+	atf_set require.user root
+}
+socket_env_body()
+{
+	export KEYD_SOCKET=@kct-env-$$
+	keyd_start $NS @kct-env-$$
+	kc $NS env <<EOF
+open a
+send a DUMP
+recv a
+EOF
+	unset KEYD_SOCKET
+	expect_line env "^a: open @kct-env-$$\$"
+	expect_line env '^a: msg type=DUMP errno=ENOENT '
+	kc $NS default <<EOF
+open a
+EOF
+	expect_line default '^a: open error ECONNREFUSED$'
+}
+socket_env_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case socket_path cleanup
+socket_path_head()
+{
+	atf_set descr "keyd -s PATH listens on a filesystem socket"
+	atf_set require.user root
+}
+socket_path_body()
+{
+	local path
+
+	path=$(pwd)/keyd.sock
+	keyd_start $NS "$path" -s "$path"
+	kc $NS out <<EOF
+open a $path
+send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16
+recv a
+EOF
+	expect_line out "^a: open $path\$"
+	expect_line out '^a: msg type=ADD errno=0 '
+	kc $NS default <<EOF
+open a
+EOF
+	expect_line default '^a: open error ECONNREFUSED$'
+}
+socket_path_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case namespaces
 	atf_add_test_case unprivileged
 	atf_add_test_case group
 	atf_add_test_case socket_name
+	atf_add_test_case socket_env
+	atf_add_test_case socket_path
 }
