@@ -223,6 +223,82 @@ destroy_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case tunnel_again cleanup
+tunnel_again_head()
+{
+	atf_set descr "Setting ipsec0's tunnel again changes nothing"
+	atf_set require.user root
+	atf_set timeout 60
+}
+tunnel_again_body()
+{
+	manpage_hosts
+	in_ns "$NS_A" ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5 ||
+	    atf_fail "setting the same tunnel again failed"
+	expect_dump "$NS_A" manpage_a_spd.out -- -DP
+	ping_ok "$NS_A" 172.16.0.5 2
+}
+tunnel_again_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case deletetunnel cleanup
+deletetunnel_head()
+{
+	atf_set descr "-tunnel removes ipsec0's policies and keeps its reqid"
+	atf_set require.user root
+	atf_set timeout 60
+}
+deletetunnel_body()
+{
+	manpage_hosts
+	in_ns "$NS_A" ifconfig ipsec0 -tunnel ||
+	    atf_fail "ifconfig ipsec0 -tunnel failed"
+	in_ns "$NS_A" setkey -DP > spd.out
+	atf_check -o inline:"No SPD entries.\n" cat spd.out
+	ping_fails "$NS_A" 172.16.0.5
+
+	# Policy ids keep counting: the new policies get ids 5 to 8.
+	in_ns "$NS_A" ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5 ||
+	    atf_fail "setting the tunnel again failed"
+	expect_dump "$NS_A" manpage_a_spd_renewed.out -- -DP
+	ping_ok "$NS_A" 172.16.0.5 2
+}
+deletetunnel_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case reqid_change cleanup
+reqid_change_head()
+{
+	atf_set descr "A new reqid replaces ipsec0's policies and needs new SAs"
+	atf_set require.user root
+	atf_set timeout 60
+}
+reqid_change_body()
+{
+	manpage_hosts
+	in_ns "$NS_A" ifconfig ipsec0 reqid 300 ||
+	    atf_fail "ifconfig ipsec0 reqid 300 failed"
+	expect_dump "$NS_A" manpage_a_spd_reqid300.out -- -DP
+	# The SAs still carry reqid 100, so none serves ipsec0 now.
+	ping_fails "$NS_A" 172.16.0.5
+	in_ns "$NS_A" setkey -c > add.out 2>&1 <<'EOF'
+delete 192.168.0.3 192.168.0.5 esp 10000;
+delete 192.168.0.5 192.168.0.3 esp 10001;
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 300 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 300 -E rijndael-cbc "VerySecureKey!!2";
+EOF
+	atf_check -o empty cat add.out
+	ping_ok "$NS_A" 172.16.0.5 2
+}
+reqid_change_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ping
@@ -230,4 +306,7 @@ atf_init_test_cases()
 	atf_add_test_case spd_dump
 	atf_add_test_case wire
 	atf_add_test_case destroy
+	atf_add_test_case tunnel_again
+	atf_add_test_case deletetunnel
+	atf_add_test_case reqid_change
 }
