@@ -135,6 +135,8 @@ recv a
 EOF
 	expect_in out delete-one '^a: msg type=DELETE errno=0 satype=esp len=10 '
 	expect_in out delete-one '^a:   sa spi=1001 '
+	section out delete-one | grep '^a:' > delete-one.a
+	expect_ext_order delete-one.a a "sa src dst"
 	expect_in out delete-one '^b: msg type=DELETE errno=0 satype=esp '
 	expect_in out get-deleted '^a: msg type=GET errno=ESRCH '
 	expect_in out delete-unknown '^a: msg type=DELETE errno=ESRCH '

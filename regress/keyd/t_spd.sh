@@ -237,9 +237,11 @@ dumpall a
 EOF
 	expect_in out update '^a: msg type=X_SPDUPDATE errno=0 '
 	expect_in out update '^b: msg type=X_SPDUPDATE errno=0 '
+	# The replacement is a new policy with the next id.
+	expect_in out update '^a:   policy type=none dir=out scope=[a-z0-9]+ id=2 '
 	section out dump > dump
 	expect_line dump '^a: dumpall count=1 ordered=yes end=seq0$'
-	expect_line dump '^a:   policy type=none dir=out scope=global '
+	expect_line dump '^a:   policy type=none dir=out scope=global id=2 '
 	expect_in out update-new '^a: msg type=X_SPDUPDATE errno=0 '
 	section out dump2 > dump2
 	expect_line dump2 '^a: dumpall count=2 ordered=yes end=seq0$'
@@ -514,6 +516,8 @@ dumpall a
 EOF
 	expect_in out delete2 '^a: msg type=X_SPDDELETE2 errno=0 '
 	expect_in out delete2 '^b: msg type=X_SPDDELETE2 errno=0 '
+	section out delete2 | grep '^a:' > delete2.a
+	expect_ext_order delete2.a a "policy"
 	expect_in out again '^a: msg type=X_SPDDELETE2 errno=EINVAL '
 	expect_in out again '^b: none$'
 	expect_in out dump '^a: dumpall count=1 ordered=yes end=seq0$'
