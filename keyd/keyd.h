@@ -14,6 +14,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <net/if.h>
 
 #include <stdbool.h>
@@ -105,7 +106,9 @@ struct sa {
 	void (*dp_free)(void *);
 
 	struct sa *spi_next;		/* hash chain by SPI */
+	struct sa **spi_pprev;		/* the pointer to this SA */
 	struct sa *idx_next;		/* hash chain by proto, src, dst */
+	struct sa **idx_pprev;
 	TAILQ_ENTRY(sa) entry;		/* all SAs, newest first */
 };
 
@@ -504,6 +507,8 @@ int	 tap_get_info(const char *name, unsigned int *mtu, bool *up);
 
 /* netio.c */
 
+#define NETIO_BATCH		64	/* packets per sendmmsg or recvmmsg */
+
 /* An ESP packet received on a raw socket. */
 struct netio_pkt {
 	struct sockaddr_storage src;	/* outer addresses */
@@ -522,6 +527,10 @@ int	 netio_send(struct keyd *, const struct sockaddr *src,
 	    const struct sockaddr *dst, const void *, size_t);
 int	 netio_recv(struct keyd *, int fd, uint8_t *buf, size_t cap,
 	    struct netio_pkt *);
+int	 netio_send_batch(struct keyd *, const struct sockaddr *src,
+	    const struct sockaddr *dst, struct iovec *, int n, int *err);
+int	 netio_recv_batch(struct keyd *, int fd, uint8_t *const *bufs,
+	    size_t cap, struct netio_pkt *, int n);
 
 /* dataplane.c */
 void	 dataplane_init(struct keyd *);
@@ -529,6 +538,53 @@ void	 dataplane_shutdown(struct keyd *);
 void	 dataplane_tap_event(struct keyd *, struct ipsec_if *);
 void	 dataplane_raw_event(struct keyd *, int fd);
 const uint64_t *dataplane_sa_stats(const struct sa *);
+
+/* offload.c */
+
+#define GRO_VNET_HDRLEN		10	/* struct virtio_net_hdr */
+#define GRO_ETHER_HDRLEN	14
+#define GRO_HEADROOM		(GRO_VNET_HDRLEN + GRO_ETHER_HDRLEN)
+#define GRO_MAXLEN		65535	/* an IP packet's maximum */
+
+struct virtio_net_hdr;
+
+/* A TSO packet being cut into segments. */
+struct tso {
+	const uint8_t *ip;		/* the large packet */
+	bool v6;
+	size_t iphl;			/* IP header bytes */
+	size_t hdrlen;			/* IP and TCP header bytes */
+	size_t mss;			/* payload bytes per segment */
+	size_t paylen;			/* payload bytes in all */
+	size_t off;			/* payload bytes already cut */
+	unsigned int nseg;		/* segments already cut */
+};
+
+/* Received TCP segments being joined into one packet for a TAP. */
+struct gro {
+	uint8_t *buf;			/* GRO_HEADROOM + GRO_MAXLEN bytes */
+	void *owner;			/* the interface it is for */
+	size_t len;			/* IP packet bytes, 0 when empty */
+	bool v6;
+	bool closed;			/* no segment may follow */
+	size_t iphl;
+	size_t thl;			/* TCP header bytes */
+	size_t mss;			/* payload bytes of the first segment */
+	uint32_t next_seq;
+	unsigned int nseg;
+};
+
+int	 offload_tap_enable(int fd);
+int	 offload_csum_complete(const struct virtio_net_hdr *, uint8_t *frame,
+	    size_t len);
+int	 tso_init(struct tso *, const struct virtio_net_hdr *,
+	    const uint8_t *ip, size_t len, bool v6);
+size_t	 tso_next(struct tso *, uint8_t *out, size_t cap);
+bool	 gro_start(struct gro *, void *owner, const uint8_t *ip,
+	    size_t len, bool v6);
+bool	 gro_merge(struct gro *, const void *owner, const uint8_t *ip,
+	    size_t len, bool v6);
+size_t	 gro_finish(struct gro *);
 
 /* capture.c */
 int	 capture_start(struct capture **, const char *path);

@@ -21,6 +21,7 @@ static size_t	spi_bucket(const struct sad *, uint32_t);
 static size_t	idx_bucket(const struct sad *, uint8_t,
 		    const struct sockaddr *, const struct sockaddr *);
 static int	grow(struct sad *);
+static void	link_sa(struct sad *, struct sa *);
 
 void
 sad_init(struct sad *sad, size_t max)
@@ -155,7 +156,7 @@ grow(struct sad *sad)
 {
 	struct sa **spi_tab, **idx_tab;
 	struct sa *sa;
-	size_t size, b;
+	size_t size;
 
 	size = sad->tab_size == 0 ? SAD_MIN_BUCKETS : sad->tab_size * 2;
 	spi_tab = calloc(size, sizeof(*spi_tab));
@@ -170,16 +171,33 @@ grow(struct sad *sad)
 	sad->spi_tab = spi_tab;
 	sad->idx_tab = idx_tab;
 	sad->tab_size = size;
-	TAILQ_FOREACH(sa, &sad->list, entry) {
-		b = spi_bucket(sad, sa->spi);
-		sa->spi_next = spi_tab[b];
-		spi_tab[b] = sa;
-		b = idx_bucket(sad, sa->proto, (struct sockaddr *)&sa->src,
-		    (struct sockaddr *)&sa->dst);
-		sa->idx_next = idx_tab[b];
-		idx_tab[b] = sa;
-	}
+	TAILQ_FOREACH(sa, &sad->list, entry)
+		link_sa(sad, sa);
 	return 0;
+}
+
+/*
+ * Puts sa at the head of its two hash chains.  Each SA records the
+ * pointer that points to it, so removal takes constant time even when
+ * many SAs share one source and destination.
+ */
+static void
+link_sa(struct sad *sad, struct sa *sa)
+{
+	struct sa **head;
+
+	head = &sad->spi_tab[spi_bucket(sad, sa->spi)];
+	if ((sa->spi_next = *head) != NULL)
+		(*head)->spi_pprev = &sa->spi_next;
+	*head = sa;
+	sa->spi_pprev = head;
+
+	head = &sad->idx_tab[idx_bucket(sad, sa->proto,
+	    (struct sockaddr *)&sa->src, (struct sockaddr *)&sa->dst)];
+	if ((sa->idx_next = *head) != NULL)
+		(*head)->idx_pprev = &sa->idx_next;
+	*head = sa;
+	sa->idx_pprev = head;
 }
 
 /*
@@ -190,8 +208,6 @@ grow(struct sad *sad)
 int
 sad_insert(struct sad *sad, struct sa *sa)
 {
-	size_t b;
-
 	if (sad->count >= sad->max) {
 		errno = ENOBUFS;
 		return -1;
@@ -200,13 +216,7 @@ sad_insert(struct sad *sad, struct sa *sa)
 		return -1;
 	sa->serial = sad->next_serial++;
 	TAILQ_INSERT_HEAD(&sad->list, sa, entry);
-	b = spi_bucket(sad, sa->spi);
-	sa->spi_next = sad->spi_tab[b];
-	sad->spi_tab[b] = sa;
-	b = idx_bucket(sad, sa->proto, (struct sockaddr *)&sa->src,
-	    (struct sockaddr *)&sa->dst);
-	sa->idx_next = sad->idx_tab[b];
-	sad->idx_tab[b] = sa;
+	link_sa(sad, sa);
 	sad->count++;
 	return 0;
 }
@@ -215,25 +225,12 @@ sad_insert(struct sad *sad, struct sa *sa)
 void
 sad_remove(struct sad *sad, struct sa *sa)
 {
-	struct sa **pp;
-
 	if (sad->on_remove != NULL)
 		sad->on_remove(sa, sad->on_remove_arg);
-	for (pp = &sad->spi_tab[spi_bucket(sad, sa->spi)]; *pp != NULL;
-	    pp = &(*pp)->spi_next) {
-		if (*pp == sa) {
-			*pp = sa->spi_next;
-			break;
-		}
-	}
-	for (pp = &sad->idx_tab[idx_bucket(sad, sa->proto,
-	    (struct sockaddr *)&sa->src, (struct sockaddr *)&sa->dst)];
-	    *pp != NULL; pp = &(*pp)->idx_next) {
-		if (*pp == sa) {
-			*pp = sa->idx_next;
-			break;
-		}
-	}
+	if ((*sa->spi_pprev = sa->spi_next) != NULL)
+		sa->spi_next->spi_pprev = sa->spi_pprev;
+	if ((*sa->idx_pprev = sa->idx_next) != NULL)
+		sa->idx_next->idx_pprev = sa->idx_pprev;
 	TAILQ_REMOVE(&sad->list, sa, entry);
 	sad->count--;
 }
