@@ -196,6 +196,12 @@ recv a 500
 echo == ext-overruns
 sendhex a 0203000304000000000000000000000009000900800000005665727953656375
 recv a 500
+echo == ext-zero-len
+sendhex a 0203000303000000 0000000000000000 0000010000000000
+recv a 500
+echo == msg-len-zero
+sendhex a 020a000000000000 0000000000000000
+recv a 500
 echo == close-after-send
 open c
 send c DUMP
@@ -209,7 +215,8 @@ echo == after-b
 send b DUMP
 dumpall b
 EOF
-	for s in truncated short-header len-too-big len-too-small ext-overruns; do
+	for s in truncated short-header len-too-big len-too-small ext-overruns \
+	    ext-zero-len msg-len-zero; do
 		expect_not_in out $s 'errno=0 '
 	done
 	expect_in out b-not-reached '^b: none$'
