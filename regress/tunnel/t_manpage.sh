@@ -299,6 +299,44 @@ reqid_change_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case mode_any_out cleanup
+mode_any_out_head()
+{
+	atf_set descr "An outbound SA of mode any serves ipsec0's tunnel"
+	atf_set require.user root
+	atf_set timeout 60
+}
+mode_any_out_body()
+{
+	tnt_hosts noipv6
+	tnt_keyds
+	# Host A's lines without "-m tunnel" on its outbound SA.
+	host_run "$NS_A" A <<'EOF'
+ifconfig ipsec0 create reqid 100
+ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
+ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	host_run "$NS_B" B <<'EOF'
+ifconfig ipsec0 create reqid 200
+ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
+ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	ping_ok "$NS_A" 172.16.0.5 2
+	ping_ok "$NS_B" 172.16.0.3 2
+}
+mode_any_out_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ping
@@ -309,4 +347,5 @@ atf_init_test_cases()
 	atf_add_test_case tunnel_again
 	atf_add_test_case deletetunnel
 	atf_add_test_case reqid_change
+	atf_add_test_case mode_any_out
 }

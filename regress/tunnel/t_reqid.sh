@@ -95,8 +95,49 @@ inbound_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case inbound_mode_any cleanup
+inbound_mode_any_head()
+{
+	atf_set descr "B takes in ESP whose SA has mode any"
+	atf_set require.user root
+	atf_set timeout 60
+}
+inbound_mode_any_body()
+{
+	tnt_hosts noipv6
+	tnt_keyds
+	host_run "$NS_A" A <<'EOF'
+ifconfig ipsec0 create reqid 100
+ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
+ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	# Host B's lines without "-m tunnel" on its inbound SA.  FreeBSD
+	# decapsulates with it but attributes the packet to no interface,
+	# which leaves it as received on the physical interface.  B's reply
+	# then leaves through ipsec0 with SA 10001.
+	host_run "$NS_B" B <<'EOF'
+ifconfig ipsec0 create reqid 200
+ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
+ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -u 200 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	ping_ok "$NS_A" 172.16.0.5 2
+}
+inbound_mode_any_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case outbound
 	atf_add_test_case inbound
+	atf_add_test_case inbound_mode_any
 }
