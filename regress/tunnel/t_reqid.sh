@@ -10,7 +10,9 @@
 # FreeBSD finds the SA by SPI and decrypts.  When no ipsec interface has
 # the SA's reqid and addresses, if_ipsec leaves the packet as received on
 # the physical interface, so the host still takes it in: FreeBSD's
-# ipsec_if_input() returns 0 without setting rcvif.
+# ipsec_if_input() returns 0 without setting rcvif.  The same holds for
+# an inbound SA of mode any, which ipsec_if_input() never attributes to
+# an interface.
 #
 
 . "$(atf_get_srcdir)/tunnel.subr"
