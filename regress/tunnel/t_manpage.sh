@@ -121,6 +121,48 @@ sad_dump_cleanup()
 	tnt_cleanup
 }
 
+# sa_field NS FIELD: prints the time after "FIELD: " in the setkey -D
+# record of A's outbound SA (192.168.0.3 to 192.168.0.5) in NS.
+sa_field()
+{
+	in_ns "$1" setkey -D |
+	    awk -v f="$2: " '/^[^\t]/ { on = ($0 == "192.168.0.3 192.168.0.5") }
+	    on && index($0, f) { print substr($0, index($0, f) + length(f), 20) }'
+}
+
+atf_test_case first_use cleanup
+first_use_head()
+{
+	atf_set descr "setkey -D shows the time of an SA's first use as last"
+	atf_set require.user root
+	atf_set timeout 60
+}
+first_use_body()
+{
+	local created first again
+
+	manpage_hosts
+	created=$(sa_field "$NS_A" created)
+	sleep 2
+	ping_ok "$NS_A" 172.16.0.5 1
+	first=$(sa_field "$NS_A" last)
+	sleep 2
+	ping_ok "$NS_A" 172.16.0.5 1
+	again=$(sa_field "$NS_A" last)
+	echo "created: '$created', last after the first ping: '$first'," \
+	    "after the second: '$again'"
+	[ -n "$created" ] && [ -n "$first" ] ||
+	    atf_fail "no created or last time in setkey -D"
+	[ "$first" != "$created" ] ||
+	    atf_fail "last shows the creation time, not the first use"
+	[ "$again" = "$first" ] ||
+	    atf_fail "last moved from '$first' to '$again' with later use"
+}
+first_use_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_test_case spd_dump cleanup
 spd_dump_head()
 {
@@ -341,6 +383,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case ping
 	atf_add_test_case sad_dump
+	atf_add_test_case first_use
 	atf_add_test_case spd_dump
 	atf_add_test_case wire
 	atf_add_test_case destroy
