@@ -125,9 +125,11 @@ sad_dump_cleanup()
 # record of A's outbound SA (192.168.0.3 to 192.168.0.5) in NS.
 sa_field()
 {
-	in_ns "$1" setkey -D |
-	    awk -v f="$2: " '/^[^\t]/ { on = ($0 == "192.168.0.3 192.168.0.5") }
-	    on && index($0, f) { print substr($0, index($0, f) + length(f), 20) }'
+	in_ns "$1" setkey -D | awk -v f="$2: " '
+	    /^[^\t]/ { on = ($0 == "192.168.0.3 192.168.0.5") }
+	    on && index($0, f) {
+		print substr($0, index($0, f) + length(f), 20)
+	    }'
 }
 
 atf_test_case first_use cleanup
