@@ -27,7 +27,17 @@
 /* Supplementary groups checked through SO_PEERGROUPS. */
 #define MAX_PEER_GROUPS		1024
 
+/*
+ * Send buffer of a client socket.  Linux rejects a SOCK_SEQPACKET message
+ * longer than the send buffer with EMSGSIZE.  The default (about 208 KiB)
+ * is smaller than the largest message keyd may send, because an error
+ * reply echoes a request of up to KEY_MSG_MAXLEN bytes and a promiscuous
+ * copy adds a 16-byte header.  The kernel doubles the value set.
+ */
+#define CLIENT_SNDBUF		(KEY_MSG_MAXLEN + 4096)
+
 static struct log_rate reject_rate;
+static struct log_rate msgsize_rate;
 static bool accept_paused;
 
 static void
@@ -194,6 +204,18 @@ peer_allowed(struct keyd *k, int fd, const struct ucred *cred)
 	return cred->gid == k->group || peer_in_group(fd, cred->pid, k->group);
 }
 
+/* Lets the socket carry the largest message; see CLIENT_SNDBUF. */
+static void
+set_sndbuf(int fd)
+{
+	int size = CLIENT_SNDBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size,
+	    sizeof(size)) == -1 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) == -1)
+		log_warn("SO_SNDBUF fd %d", fd);
+}
+
 static void
 reject(int fd, const struct ucred *cred)
 {
@@ -249,6 +271,7 @@ control_accept(struct keyd *k)
 		c->pid = cred.pid;
 		c->uid = cred.uid;
 		c->gid = cred.gid;
+		set_sndbuf(fd);
 		ep_set(k, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
 		log_debug("client %llu connected: uid %u pid %d",
 		    (unsigned long long)c->id, (unsigned int)cred.uid,
@@ -359,7 +382,16 @@ flush_client(struct keyd *k, struct client *c)
 				}
 				return false;
 			}
-			if (n == -1) {
+			if (n == -1 && errno == EMSGSIZE) {
+				/* Larger than the socket takes: drop it. */
+				c->drops++;
+				k->drops++;
+				if (log_ratelimit(&msgsize_rate, 10, 60))
+					log_warnx("client %llu: message of %zu "
+					    "bytes dropped: larger than its "
+					    "socket's send buffer",
+					    (unsigned long long)c->id, q->len);
+			} else if (n == -1) {
 				log_debug("client %llu: send: %s",
 				    (unsigned long long)c->id,
 				    strerror(errno));

@@ -9,6 +9,10 @@
  *		same length, capped at its 16-bit maximum), print the
  *		reply, then send an ordinary SADB_DUMP on the same
  *		connection
+ *	hostile broadcast BYTES
+ *		send an SADB_X_PROMISC whose body of about BYTES bytes (one
+ *		PROPOSAL extension) keyd passes on to every client; a
+ *		second connection must receive it and still be served
  *	hostile crowd CLIENTS ROUNDS
  *		run CLIENTS processes at once; each adds, gets, dumps and
  *		deletes ROUNDS SAs of its own and checks every reply
@@ -54,6 +58,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: hostile oversize BYTES\n"
+	    "       hostile broadcast BYTES\n"
 	    "       hostile crowd CLIENTS ROUNDS\n"
 	    "       hostile vanish COUNT READ\n"
 	    "       hostile espflood KIND COUNT DST [SPI [ENCKEY AUTHKEY]]\n");
@@ -175,6 +180,62 @@ cmd_oversize(int argc, char **argv)
 	    errname(reply->sadb_msg_errno));
 	free(reply);
 	key_close(fd);
+	return 0;
+}
+
+static int
+cmd_broadcast(int argc, char **argv)
+{
+	struct sadb_msg *m, *got;
+	struct sadb_prop *prop;
+	struct key_buf b;
+	size_t bytes, len;
+	int sender, listener, size;
+
+	if (argc != 1)
+		usage();
+	bytes = number(argv[0], KEY_MSG_MAXLEN - sizeof(*m));
+	if (bytes < sizeof(*prop))
+		usage();
+	/* The body must parse as extensions: one PROPOSAL of whole combs. */
+	bytes = sizeof(*prop) + (bytes - sizeof(*prop)) /
+	    sizeof(struct sadb_comb) * sizeof(struct sadb_comb);
+	sender = connect_keyd();
+	listener = connect_keyd();
+	size = (int)(bytes * 2 + 65536);
+	if (setsockopt(sender, SOL_SOCKET, SO_SNDBUFFORCE, &size,
+	    sizeof(size)) == -1)
+		warn("SO_SNDBUFFORCE");
+	if ((m = calloc(1, sizeof(*m) + bytes)) == NULL)
+		err(1, "calloc");
+	m->sadb_msg_version = PF_KEY_V2;
+	m->sadb_msg_type = SADB_X_PROMISC;
+	m->sadb_msg_len = (uint16_t)((sizeof(*m) + bytes) / 8);
+	m->sadb_msg_pid = (uint32_t)getpid();
+	prop = (struct sadb_prop *)(void *)(m + 1);
+	prop->sadb_prop_len = (uint16_t)(bytes / 8);
+	prop->sadb_prop_exttype = SADB_EXT_PROPOSAL;
+	if (key_send(sender, m, sizeof(*m) + bytes) == -1)
+		err(1, "send");
+	free(m);
+	got = key_recv_alloc(listener, &len, TIMEOUT_MS);
+	if (got == NULL) {
+		printf("listener: recv error %s\n", errname(errno));
+		return 1;
+	}
+	printf("listener: %zu bytes\n", len);
+	free(got);
+
+	bare(&b, SADB_DUMP, SADB_SATYPE_UNSPEC, 2);
+	got = key_request(listener, b.data, b.len, &len, TIMEOUT_MS);
+	key_buf_free(&b);
+	if (got == NULL) {
+		printf("listener after: recv error %s\n", errname(errno));
+		return 1;
+	}
+	printf("listener after: type=%u errno=%s\n", got->sadb_msg_type,
+	    errname(got->sadb_msg_errno));
+	free(got);
 	return 0;
 }
 
@@ -488,6 +549,8 @@ main(int argc, char *argv[])
 		usage();
 	if (strcmp(argv[1], "oversize") == 0)
 		return cmd_oversize(argc - 2, argv + 2);
+	if (strcmp(argv[1], "broadcast") == 0)
+		return cmd_broadcast(argc - 2, argv + 2);
 	if (strcmp(argv[1], "crowd") == 0)
 		return cmd_crowd(argc - 2, argv + 2);
 	if (strcmp(argv[1], "vanish") == 0)
