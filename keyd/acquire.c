@@ -24,6 +24,9 @@
 
 #define PROP_MAXCOMBS		128
 
+/* Replay window proposed, in packets, as FreeBSD proposes it. */
+#define PROP_REPLAY		32
+
 static void
 set_comb(struct sadb_comb *comb, const struct key_alg *enc,
     const struct key_alg *auth)
@@ -128,9 +131,10 @@ send_acquire(struct keyd *k, const struct acquire *acq,
 		    sp->priority);
 		key_msg_add_policy(&b, pb.data, pb.len);
 	}
-	key_msg_add_sa2(&b, acq->mode, 0, acq->reqid);
+	if (acq->reqid != 0)
+		key_msg_add_sa2(&b, acq->mode, 0, acq->reqid);
 	ncombs = build_proposal(acq->proto, combs, PROP_MAXCOMBS);
-	key_msg_add_proposal(&b, 0, combs, ncombs);
+	key_msg_add_proposal(&b, PROP_REPLAY, combs, ncombs);
 	if (key_msg_end(&b) == -1) {
 		rc = errno;
 		log_warn("cannot build SADB_ACQUIRE");

@@ -84,6 +84,16 @@ struct sa {
 	struct sa_key key_auth;
 	struct sa_key key_enc;
 
+	/* ESP in UDP (RFC 3948); ports in host byte order. */
+	bool natt;
+	uint8_t natt_type;		/* UDP_ENCAP_ESPINUDP */
+	uint16_t natt_sport;
+	uint16_t natt_dport;
+	bool has_natt_oai;
+	bool has_natt_oar;
+	struct sockaddr_storage natt_oai;	/* original addresses */
+	struct sockaddr_storage natt_oar;
+
 	bool has_lifetime;		/* hard and soft are set together */
 	struct sa_lifetime hard;
 	struct sa_lifetime soft;
@@ -132,6 +142,8 @@ void	 sad_clear(struct sad *);
 struct sa *sad_new(struct sad *);
 int	 sad_insert(struct sad *, struct sa *);
 void	 sad_remove(struct sad *, struct sa *);
+void	 sad_move(struct sad *, struct sa *, const struct sockaddr_storage *,
+	    const struct sockaddr_storage *);
 void	 sa_free(struct sa *);
 int	 sa_set_key(struct sa_key *, const uint8_t *, unsigned int bits);
 void	 sa_wipe_key(struct sa_key *);

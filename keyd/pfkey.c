@@ -188,9 +188,10 @@ pfkey_send_buf(struct keyd *k, struct client *c, enum deliver_target target,
 }
 
 /*
- * SADB_REGISTER.  satype 0 asks only for the supported algorithms, which
- * go to the sender.  Another satype registers the client for ACQUIRE and
- * EXPIRE messages; the reply then also goes to every registered client.
+ * SADB_REGISTER.  satype 0 asks only for the supported algorithms, and
+ * another satype also registers the client for ACQUIRE and EXPIRE
+ * messages.  The reply goes to the sender and every registered client,
+ * for satype 0 too, as FreeBSD's key_register() sends it.
  */
 static int
 pfkey_register(struct keyd *k, struct client *c, const struct key_msg *m)
@@ -216,8 +217,7 @@ pfkey_register(struct keyd *k, struct client *c, const struct key_msg *m)
 		log_debug("client %llu: registered for %s",
 		    (unsigned long long)c->id, key_satype_name(satype));
 	}
-	pfkey_send_buf(k, c, satype == SADB_SATYPE_UNSPEC ? TO_SENDER :
-	    TO_REGISTERED, &b);
+	pfkey_send_buf(k, c, TO_REGISTERED, &b);
 	return 0;
 }
 

@@ -62,6 +62,22 @@ add_sa_core(struct key_buf *b, const struct sa *sa)
 	return b->error == 0 ? 0 : -1;
 }
 
+static void
+add_natt(struct key_buf *b, const struct sa *sa)
+{
+	key_msg_add_natt_type(b, sa->natt_type);
+	key_msg_add_natt_port(b, SADB_X_EXT_NAT_T_SPORT, sa->natt_sport);
+	key_msg_add_natt_port(b, SADB_X_EXT_NAT_T_DPORT, sa->natt_dport);
+	if (sa->has_natt_oai)
+		key_msg_add_address(b, SADB_X_EXT_NAT_T_OAI, IPSEC_ULPROTO_ANY,
+		    (uint8_t)key_sockaddr_bits(sa->natt_oai.ss_family),
+		    (const struct sockaddr *)&sa->natt_oai);
+	if (sa->has_natt_oar)
+		key_msg_add_address(b, SADB_X_EXT_NAT_T_OAR, IPSEC_ULPROTO_ANY,
+		    (uint8_t)key_sockaddr_bits(sa->natt_oar.ss_family),
+		    (const struct sockaddr *)&sa->natt_oar);
+}
+
 static int
 add_current(struct key_buf *b, const struct sa *sa)
 {
@@ -80,7 +96,8 @@ add_limit(struct key_buf *b, uint16_t exttype, const struct sa_lifetime *l)
 /*
  * Builds the full form of sa that GET and DUMP return, keys included:
  * base, SA, SA2, [SA_REPLAY], [LIFETIME_HARD, LIFETIME_SOFT],
- * LIFETIME_CURRENT, SRC, DST, [KEY_AUTH], [KEY_ENCRYPT].
+ * LIFETIME_CURRENT, SRC, DST, [KEY_AUTH], [KEY_ENCRYPT], and for ESP in
+ * UDP [NAT_T_TYPE, NAT_T_SPORT, NAT_T_DPORT, [NAT_T_OAI], [NAT_T_OAR]].
  */
 int
 msg_sa(struct key_buf *b, const struct sa *sa, uint8_t type, uint8_t satype,
@@ -106,6 +123,8 @@ msg_sa(struct key_buf *b, const struct sa *sa, uint8_t type, uint8_t satype,
 		bits = sa->key_enc.bits;
 		key_msg_add_key(b, SADB_EXT_KEY_ENCRYPT, sa->key_enc.data, bits);
 	}
+	if (sa->natt)
+		add_natt(b, sa);
 	return finish(b);
 }
 

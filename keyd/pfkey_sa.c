@@ -32,6 +32,8 @@ struct saidx {
 	struct sockaddr_storage dst;
 };
 
+static int	read_natt(const struct key_msg *, struct sa *);
+
 static const uint16_t reply_sa_exts[] = {
 	SADB_EXT_SA, SADB_X_EXT_SA2, SADB_EXT_ADDRESS_SRC,
 	SADB_EXT_ADDRESS_DST, SADB_EXT_LIFETIME_HARD, SADB_EXT_LIFETIME_SOFT,
@@ -278,7 +280,7 @@ set_sa_values(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	    sa->spi <= 255)
 		return EINVAL;
 
-	if ((error = read_keys(sa, m)) != 0)
+	if ((error = read_keys(sa, m)) != 0 || (error = read_natt(m, sa)) != 0)
 		return error;
 
 	sa->has_lifetime = false;
@@ -437,6 +439,70 @@ pfkey_getspi(struct keyd *k, struct client *c, const struct key_msg *m)
 	return 0;
 }
 
+/*
+ * Reads ESP-in-UDP settings (NAT_T_TYPE, _SPORT, _DPORT and the optional
+ * original addresses _OAI and _OAR) into sa when m has a NAT_T_TYPE, as
+ * FreeBSD's key_setnatt() accepts them: ESP only, type ESP-in-UDP, both
+ * ports present and not 0.  Returns 0 or EINVAL.
+ */
+static int
+read_natt(const struct key_msg *m, struct sa *sa)
+{
+	const struct sadb_x_nat_t_type *t =
+	    (const void *)m->ext[SADB_X_EXT_NAT_T_TYPE];
+	const struct sadb_x_nat_t_port *sport =
+	    (const void *)m->ext[SADB_X_EXT_NAT_T_SPORT];
+	const struct sadb_x_nat_t_port *dport =
+	    (const void *)m->ext[SADB_X_EXT_NAT_T_DPORT];
+
+	if (t == NULL)
+		return 0;
+	if (sa->satype != SADB_SATYPE_ESP ||
+	    t->sadb_x_nat_t_type_type != UDP_ENCAP_ESPINUDP ||
+	    sport == NULL || dport == NULL ||
+	    sport->sadb_x_nat_t_port_port == 0 ||
+	    dport->sadb_x_nat_t_port_port == 0)
+		return EINVAL;
+	sa->natt_type = t->sadb_x_nat_t_type_type;
+	sa->natt_sport = ntohs(sport->sadb_x_nat_t_port_port);
+	sa->natt_dport = ntohs(dport->sadb_x_nat_t_port_port);
+	sa->has_natt_oai = m->ext[SADB_X_EXT_NAT_T_OAI] != NULL;
+	sa->has_natt_oar = m->ext[SADB_X_EXT_NAT_T_OAR] != NULL;
+	if ((sa->has_natt_oai && key_msg_address(m, SADB_X_EXT_NAT_T_OAI,
+	    &sa->natt_oai, NULL, NULL) == -1) ||
+	    (sa->has_natt_oar && key_msg_address(m, SADB_X_EXT_NAT_T_OAR,
+	    &sa->natt_oar, NULL, NULL) == -1))
+		return EINVAL;
+	sa->natt = true;
+	return 0;
+}
+
+static void
+copy_natt(struct sa *to, const struct sa *from)
+{
+	to->natt = from->natt;
+	to->natt_type = from->natt_type;
+	to->natt_sport = from->natt_sport;
+	to->natt_dport = from->natt_dport;
+	to->has_natt_oai = from->has_natt_oai;
+	to->has_natt_oar = from->has_natt_oar;
+	to->natt_oai = from->natt_oai;
+	to->natt_oar = from->natt_oar;
+}
+
+/* Reads a NEW_ADDRESS extension into *ss if m has it.  Returns 0 or errno. */
+static int
+read_new_address(const struct key_msg *m, uint16_t exttype,
+    struct sockaddr_storage *ss)
+{
+	if (m->ext[exttype] == NULL)
+		return 0;
+	if (key_msg_address(m, exttype, ss, NULL, NULL) == -1)
+		return errno == EAFNOSUPPORT ? EAFNOSUPPORT : EINVAL;
+	zero_port(ss);
+	return 0;
+}
+
 /* Applies an UPDATE to a larval SA, which then becomes mature. */
 static int
 update_larval(struct keyd *k, struct sa *sa, const struct key_msg *m)
@@ -470,30 +536,50 @@ update_larval(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	return 0;
 }
 
-/* Applies an UPDATE to a mature or dying SA: only lifetimes may change. */
+/*
+ * Applies an UPDATE to a mature or dying SA.  Keys cannot change, but
+ * lifetimes, NAT-T settings and, as a FreeBSD extension to RFC 2367 for
+ * MOBIKE (RFC 4555), the addresses (X_NEW_ADDRESS_SRC and _DST) can.
+ */
 static int
-update_mature(struct sa *sa, const struct key_msg *m)
+update_mature(struct keyd *k, struct sa *sa, const struct key_msg *m)
 {
+	struct sockaddr_storage src = sa->src, dst = sa->dst;
+	struct sa natt;
+	int error;
+
 	if (m->ext[SADB_EXT_KEY_ENCRYPT] != NULL ||
 	    m->ext[SADB_EXT_KEY_AUTH] != NULL)
 		return EINVAL;
-	/*
-	 * TODO: FreeBSD also lets UPDATE move an SA to new addresses
-	 * (X_NEW_ADDRESS_SRC/DST) and change NAT-T settings; keyd does not
-	 * implement either yet.
-	 */
-	if (m->ext[SADB_X_EXT_NEW_ADDRESS_SRC] != NULL ||
-	    m->ext[SADB_X_EXT_NEW_ADDRESS_DST] != NULL ||
-	    m->ext[SADB_X_EXT_NAT_T_TYPE] != NULL)
-		return EOPNOTSUPP;
+	if ((error = read_new_address(m, SADB_X_EXT_NEW_ADDRESS_SRC,
+	    &src)) != 0 ||
+	    (error = read_new_address(m, SADB_X_EXT_NEW_ADDRESS_DST,
+	    &dst)) != 0)
+		return error;
+	if (src.ss_family != dst.ss_family)
+		return EINVAL;
+	memset(&natt, 0, sizeof(natt));
+	natt.satype = sa->satype;
+	if ((error = read_natt(m, &natt)) != 0)
+		return error;
+
 	if (m->ext[SADB_EXT_LIFETIME_HARD] != NULL) {
 		read_lifetime(m->ext[SADB_EXT_LIFETIME_HARD], &sa->hard);
 		read_lifetime(m->ext[SADB_EXT_LIFETIME_SOFT], &sa->soft);
 		sa->has_lifetime = true;
 	}
+	if (natt.natt)
+		copy_natt(sa, &natt);
+	if (!sockaddr_equal_addr((struct sockaddr *)&src,
+	    (struct sockaddr *)&sa->src) ||
+	    !sockaddr_equal_addr((struct sockaddr *)&dst,
+	    (struct sockaddr *)&sa->dst)) {
+		sad_move(&k->sad, sa, &src, &dst);
+		log_sa(sa, "moved to new addresses");
+	}
 	if (sa->state == SADB_SASTATE_DYING)
 		sa->state = SADB_SASTATE_MATURE;
-	log_sa(sa, "lifetimes updated");
+	log_sa(sa, "updated");
 	return 0;
 }
 
@@ -525,7 +611,7 @@ pfkey_update(struct keyd *k, struct client *c, const struct key_msg *m)
 	if (sa->state == SADB_SASTATE_LARVAL)
 		error = update_larval(k, sa, m);
 	else
-		error = update_mature(sa, m);
+		error = update_mature(k, sa, m);
 	if (error != 0)
 		return error;
 	if (m->base->sadb_msg_seq != 0)

@@ -235,6 +235,25 @@ sad_remove(struct sad *sad, struct sa *sa)
 	sad->count--;
 }
 
+/* Gives sa new addresses, moving it to the hash chain they select. */
+void
+sad_move(struct sad *sad, struct sa *sa, const struct sockaddr_storage *src,
+    const struct sockaddr_storage *dst)
+{
+	struct sa **head;
+
+	if ((*sa->idx_pprev = sa->idx_next) != NULL)
+		sa->idx_next->idx_pprev = sa->idx_pprev;
+	sa->src = *src;
+	sa->dst = *dst;
+	head = &sad->idx_tab[idx_bucket(sad, sa->proto,
+	    (struct sockaddr *)&sa->src, (struct sockaddr *)&sa->dst)];
+	if ((sa->idx_next = *head) != NULL)
+		(*head)->idx_pprev = &sa->idx_next;
+	*head = sa;
+	sa->idx_pprev = head;
+}
+
 struct sa *
 sad_lookup_spi(const struct sad *sad, uint32_t spi)
 {
