@@ -49,6 +49,8 @@ def parse_args():
                    "hmac-sha1")
     p.add_argument("--auth-key-in", default="", help="hex integrity key")
     p.add_argument("--auth-key-out", default="", help="hex integrity key")
+    p.add_argument("--esn", action="store_true",
+                   help="use extended sequence numbers (setkey -esn)")
     p.add_argument("--count", type=int, required=True,
                    help="echo replies to send before exiting")
     p.add_argument("--timeout", type=float, default=30.0,
@@ -85,9 +87,11 @@ def main():
     sock = socket.socket(family, socket.SOCK_RAW, 50)
     sock.bind((args.local, 0))
     sa_in = make_sa(args.spi_in, args.remote, args.local, args.enc,
-                    args.enc_key_in, args.auth, args.auth_key_in)
+                    args.enc_key_in, args.auth, args.auth_key_in,
+                    esn=args.esn)
     sa_out = make_sa(args.spi_out, args.local, args.remote, args.enc,
-                     args.enc_key_out, args.auth, args.auth_key_out)
+                     args.enc_key_out, args.auth, args.auth_key_out,
+                     esn=args.esn)
     if args.ready:
         open(args.ready, "w").close()
 

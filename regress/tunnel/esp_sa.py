@@ -8,13 +8,16 @@ code checks itself against RFC 3566's test cases when imported.
 """
 
 import hmac
+import struct
 
 from cryptography.hazmat.backends import default_backend
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from scapy.layers.inet import IP
 from scapy.layers.inet6 import IPv6
 from scapy.layers.ipsec import (AUTH_ALGOS, CRYPT_ALGOS, ESP, AuthAlgo,
-                                CryptAlgo, SecurityAssociation)
+                                CryptAlgo, IPSecIntegrityError,
+                                SecurityAssociation)
+from scapy.packet import raw
 
 # setkey's name -> scapy's name.
 CRYPT_NAMES = {
@@ -95,6 +98,37 @@ class _PyAuthAlgo(AuthAlgo):
         return self.mac(key)
 
 
+class _ESNAuth:
+    """An integrity algorithm whose ICV covers the high 32 bits of the
+    sequence number (RFC 4303 section 2.2.1), which scapy 2.5 leaves out
+    of ESP.  seq_hi stays 0, as it is for an SA's first 2^32 packets."""
+
+    def __init__(self, algo, seq_hi=0):
+        self._algo = algo
+        self.name = algo.name
+        self.icv_size = algo.icv_size
+        self.seq_hi = seq_hi
+
+    def check_key(self, key):
+        self._algo.check_key(key)
+
+    def _icv(self, data, key):
+        mac = self._algo.new_mac(key)
+        mac.update(data + struct.pack("!L", self.seq_hi))
+        return mac.finalize()[:self.icv_size]
+
+    def sign(self, pkt, key, esn_en=False, esn=0):
+        pkt[ESP].data += self._icv(raw(pkt[ESP]), key)
+        return pkt
+
+    def verify(self, pkt, key, esn_en=False, esn=0):
+        icv = pkt.data[len(pkt.data) - self.icv_size:]
+        clone = pkt.copy()
+        clone.data = clone.data[:len(clone.data) - self.icv_size]
+        if self._icv(raw(clone), key) != icv:
+            raise IPSecIntegrityError("ICV mismatch with ESN")
+
+
 def _check_xcbc():
     # RFC 3566 section 4.6, test cases 1, 2 and 4.
     key = bytes(range(16))
@@ -118,12 +152,13 @@ AUTH_ALGOS["AES-XCBC-MAC-96"] = _PyAuthAlgo("AES-XCBC-MAC-96", AESXCBC, 12,
 
 
 def make_sa(spi, src, dst, enc, enc_key, auth="none", auth_key="",
-            seq_num=1):
+            seq_num=1, esn=False):
     """Return a tunnel-mode ESP SecurityAssociation from src to dst.
 
     enc and auth are setkey's algorithm names, the keys hex strings (with
     the 4-byte salt or nonce last for aes-ctr, aes-gcm-16 and
-    chacha20-poly1305, as setkey takes them).
+    chacha20-poly1305, as setkey takes them).  With esn, the SA uses
+    extended sequence numbers, whose high half stays 0.
     """
     outer = IPv6 if ":" in src else IP
     kw = dict(crypt_algo=CRYPT_NAMES[enc],
@@ -132,7 +167,11 @@ def make_sa(spi, src, dst, enc, enc_key, auth="none", auth_key="",
     if auth != "none":
         kw.update(auth_algo=AUTH_NAMES[auth],
                   auth_key=bytes.fromhex(strip_hex(auth_key)))
-    return SecurityAssociation(ESP, spi=spi, seq_num=seq_num, **kw)
+    sa = SecurityAssociation(ESP, spi=spi, seq_num=seq_num, esn_en=esn,
+                             esn=0, **kw)
+    if esn and sa.auth_algo.icv_size:
+        sa.auth_algo = _ESNAuth(sa.auth_algo)
+    return sa
 
 
 def strip_hex(key):

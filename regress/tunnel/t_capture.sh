@@ -1,7 +1,7 @@
 #! /usr/bin/env atf-sh
 #
 # keyd's own capture of ipsec0 (ifipsecctl ipsec0 capture FILE), read by
-# tshark: the file holds the cleartext crossing ipsec0 and the ESP sent
+# tshark: the file contains the cleartext crossing ipsec0 and the ESP sent
 # and received for it, the ESP records are the packets seen on the veth,
 # and tshark decrypts them with the SA keys.
 #

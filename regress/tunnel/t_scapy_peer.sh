@@ -8,20 +8,27 @@
 
 . "$(atf_get_srcdir)/tunnel.subr"
 
-# peer_test OUTER ENC ENCBYTES AUTH AUTHBYTES: runs host A with keyd over
-# an IPv4 or IPv6 (OUTER 4 or 6) tunnel to a scapy host B, and pings B's
-# inner IPv4 and IPv6 addresses three times each.
+# peer_test OUTER ENC ENCBYTES AUTH AUTHBYTES [esn]: runs host A with keyd
+# over an IPv4 or IPv6 (OUTER 4 or 6) tunnel to a scapy host B, and pings
+# B's inner IPv4 and IPv6 addresses three times each.  With esn, both use
+# extended sequence numbers (setkey -esn).
 peer_test()
 {
-	local outer=$1 enc=$2 auth=$4 ek1 ek2 ak1 ak2 ab ba family pid
+	local outer=$1 enc=$2 auth=$4 ek1 ek2 ak1 ak2 ab ba family pid rc
+	local esn_flag= esn_opt=
+
+	if [ "${6:-}" = esn ]; then
+		esn_flag=-esn
+		esn_opt=--esn
+	fi
 
 	tnt_require_scapy
 	ek1=$(hexkey $ENC_HEX "$3")
 	ek2=$(hexkey $ENC_HEX "$3" flip)
 	ak1=$(hexkey $AUTH_HEX "$5")
 	ak2=$(hexkey $AUTH_HEX "$5" flip)
-	ab="-E $enc 0x$ek1"
-	ba="-E $enc 0x$ek2"
+	ab="$esn_flag -E $enc 0x$ek1"
+	ba="$esn_flag -E $enc 0x$ek2"
 	if [ "$auth" != none ]; then
 		ab="$ab -A $auth 0x$ak1"
 		ba="$ba -A $auth 0x$ak2"
@@ -50,7 +57,7 @@ EOF
 	    --local $LB --remote $LA --spi-in 10000 --spi-out 10001 \
 	    --enc $enc --enc-key-in $ek1 --enc-key-out $ek2 \
 	    --auth $auth --auth-key-in "$ak1" --auth-key-out "$ak2" \
-	    --count 6 --timeout 30 --ready peer.ready \
+	    --count 6 --timeout 30 --ready peer.ready $esn_opt \
 	    > peer.log 2> peer.err &
 	pid=$!
 	record_pid $pid
@@ -112,10 +119,18 @@ peer_case aes_cbc_hmac_sha1_v6 6 \
     "keyd and scapy exchange AES-CBC with HMAC-SHA1 ESP over IPv6" \
     aes-cbc 16 hmac-sha1 20
 
+peer_case aes_gcm_esn 4 "keyd and scapy exchange AES-GCM-16 ESP with ESN" \
+    aes-gcm-16 20 none 0 esn
+peer_case aes_cbc_hmac_sha1_esn 4 \
+    "keyd and scapy exchange AES-CBC with HMAC-SHA1 ESP with ESN" \
+    aes-cbc 16 hmac-sha1 20 esn
+
 atf_init_test_cases()
 {
 	atf_add_test_case aes_gcm_v4
 	atf_add_test_case aes_gcm_v6
 	atf_add_test_case aes_cbc_hmac_sha1_v4
 	atf_add_test_case aes_cbc_hmac_sha1_v6
+	atf_add_test_case aes_gcm_esn
+	atf_add_test_case aes_cbc_hmac_sha1_esn
 }
