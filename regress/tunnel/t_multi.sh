@@ -75,7 +75,7 @@ iface_packets()
 atf_test_case two_peers cleanup
 two_peers_head()
 {
-	atf_set descr "ipsec0 and ipsec1 each carry only their own peer's traffic"
+	atf_set descr "ipsec0 and ipsec1 each carry only their peer's traffic"
 	atf_set require.user root
 	atf_set timeout 90
 }
