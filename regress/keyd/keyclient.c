@@ -25,6 +25,27 @@
  *	echo TEXT ...
  *	pid			print this process's pid
  *
+ * TYPE is a message name (ADD, X_SPDADD or SPDADD, ...) or a number.
+ * The options of send, each adding or changing one field:
+ *	satype= seq= pid=		header (pid defaults to getpid())
+ *	spi= replay= state= flags=	SA extension (flags default 0x40)
+ *	enc=ALG[:KEY] auth=ALG[:KEY] comp=ALG
+ *					algorithm ids in SA, and key
+ *					extensions when a KEY (0xHEX or text)
+ *					is given
+ *	mode= reqid= sa2seq=		SA2 extension
+ *	sareplay=			SA_REPLAY extension, in packets
+ *	src= dst= proxy=ADDR[/PLEN][[PORT]]  proto=
+ *					address extensions
+ *	lh= ls= bh= bs=			hard and soft lifetimes (s, bytes)
+ *	spirange=MIN-MAX
+ *	policy="TEXT" dir= ptype= scope= id= prio=
+ *					X_POLICY from ipsec_set_policy(3)
+ *					text, then field overrides
+ *	ext=TYPE:HEX			any extension, body given in hex
+ *	version= errno= len= reserved=	header overrides after building
+ *	trunc=N pad=N			send only N bytes, or N extra zeros
+ *
  * Exit status: 0, 1 when an expect-none received a message, 2 for a
  * usage or script error.
  */
