@@ -362,7 +362,8 @@ control_read(struct keyd *k, struct client *c)
 /*
  * Writes c's queue to its socket until the socket is full, producing
  * further dump messages as the queue empties.  Returns true if c still
- * has dump work that did not fit into this pass.
+ * has queued messages or dump work that did not fit into this pass
+ * although its socket had room: no EPOLLOUT will come for those.
  */
 static bool
 flush_client(struct keyd *k, struct client *c)
@@ -415,7 +416,7 @@ flush_client(struct keyd *k, struct client *c)
 		c->in_paused = false;
 		update_events(k, c);
 	}
-	return c->dump.kind != DUMP_NONE && STAILQ_EMPTY(&c->queue);
+	return c->dump.kind != DUMP_NONE || !STAILQ_EMPTY(&c->queue);
 }
 
 static void
