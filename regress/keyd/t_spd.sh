@@ -148,11 +148,13 @@ echo == dump
 send a SPDDUMP
 dumpall a
 EOF
-	for s in tunnel-no-addresses proto-99 mode-7 level-9 five-requests; do
+	for s in tunnel-no-addresses mode-7 level-9 five-requests; do
 		expect_in out $s '^a: msg type=X_SPDADD errno=EINVAL '
 	done
 	expect_in out four-requests '^a: msg type=X_SPDADD errno=0 '
 	expect_in out auto-reqid '^a: msg type=X_SPDADD errno=0 '
+	# The reply already carries the reqid assigned.
+	expect_in out auto-reqid '^a:     request len=8 proto=esp mode=transport level=unique reqid=16385$'
 	expect_in out reqid-20000 '^a: msg type=X_SPDADD errno=0 '
 	expect_in out reqid-100 '^a: msg type=X_SPDADD errno=0 '
 
@@ -165,6 +167,10 @@ EOF
 	expect_line dump '^a:     request len=8 proto=esp mode=transport level=unique reqid=16386$'
 	expect_line dump '^a:     request len=8 proto=esp mode=transport level=unique reqid=100$'
 	expect_no_line dump 'reqid=20000'
+
+	# FreeBSD's key_msg2sp() rejects an unknown request protocol with
+	# EPROTONOSUPPORT rather than EINVAL.
+	expect_in out proto-99 '^a: msg type=X_SPDADD errno=EPROTONOSUPPORT '
 }
 spd_requests_cleanup()
 {
