@@ -138,6 +138,7 @@ send c REGISTER satype=esp
 drain c
 send d REGISTER
 drain d
+drain c
 echo == acquire
 send a ACQUIRE satype=esp $SA_ADDRS ext=13:00000000
 recvall c 500
