@@ -208,14 +208,36 @@ handle_timer(struct keyd *k)
 	keyd_tick(k);
 }
 
+/*
+ * Overwrites 64 KiB of the dead stack below the caller.  OpenSSL's AES-NI
+ * code leaves round keys, the first of which is the key itself, in the
+ * vector registers, and the dynamic linker's lazy binding saves those
+ * registers on the stack with xsave, so a key can outlive its SA there.
+ */
+static void __attribute__((noinline))
+scrub_stack(void)
+{
+	uint8_t buf[64 * 1024];
+
+	explicit_bzero(buf, sizeof(buf));
+}
+
 static void
 event_loop(struct keyd *k)
 {
 	struct epoll_event events[MAX_EVENTS];
 	struct ev *ev;
+	uint64_t serial;
+	size_t nsa;
 	int n, i;
 
 	while (!k->quit) {
+		/*
+		 * An SA removed in this pass lowers the count or, with an
+		 * addition in the same pass, moves the serial.
+		 */
+		nsa = k->sad.count;
+		serial = k->sad.next_serial;
 		n = epoll_wait(k->epfd, events, MAX_EVENTS,
 		    TAILQ_EMPTY(&k->dirty) ? -1 : 0);
 		if (n == -1) {
@@ -250,6 +272,8 @@ event_loop(struct keyd *k)
 			}
 		}
 		control_flush(k);
+		if (k->sad.count != nsa || k->sad.next_serial != serial)
+			scrub_stack();
 	}
 }
 
@@ -348,6 +372,7 @@ main(int argc, char *argv[])
 	event_loop(&k);
 
 	keyd_shutdown(&k);
+	scrub_stack();
 	netio_close(&k);
 	control_close(&k);
 	if (pidfile != NULL)
