@@ -71,6 +71,14 @@ read_requests(struct keyd *k, struct policy *sp, uint8_t *xpl, size_t len)
 		if (rec.sadb_x_ipsecrequest_len < sizeof(rec) ||
 		    rec.sadb_x_ipsecrequest_len > len - off)
 			return EINVAL;
+		/* FreeBSD's key_msg2sp() takes these alone for SPDADD. */
+		if (reqs[i].proto != IPSEC_PROTO_ESP &&
+		    reqs[i].proto != IPSEC_PROTO_AH &&
+		    reqs[i].proto != IPSEC_PROTO_IPCOMP)
+			return EPROTONOSUPPORT;
+		if (reqs[i].mode != IPSEC_MODE_TRANSPORT &&
+		    reqs[i].mode != IPSEC_MODE_TUNNEL)
+			return EINVAL;
 		reqid = 0;
 		if (reqs[i].level == IPSEC_LEVEL_UNIQUE) {
 			reqid = reqs[i].reqid;
