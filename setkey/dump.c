@@ -80,7 +80,7 @@ sa_port(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
-/* ctime() without the weekday, or 20 spaces for time 0. */
+/* Formats t as ctime() does without the weekday, or 20 spaces for 0. */
 static const char *
 str_time(uint64_t t)
 {
@@ -280,7 +280,10 @@ pfkey_sadump(const struct sadb_msg *m)
 	printf("refcnt=%u\n", m->sadb_msg_reserved);
 }
 
-/* "/plen" unless it is the full length, then "[port]" except for ICMPv6. */
+/*
+ * Formats "/plen" unless it is the full length, then "[port]" except for
+ * ICMPv6, whose type and code are printed after the protocol.
+ */
 static const char *
 str_prefport(int family, unsigned int pref, unsigned int port,
     unsigned int ulp)
@@ -328,7 +331,7 @@ str_upperspec(unsigned int ulp, unsigned int p1, unsigned int p2)
 	}
 }
 
-/* Prints "ADDR/PLEN[PORT] " for one end of a selector; returns the port. */
+/* Prints "ADDR/PLEN[PORT] " for one end of a selector and returns the port. */
 static unsigned int
 print_selector_end(const struct key_msg *km, uint16_t exttype,
     unsigned int ulp)

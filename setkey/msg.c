@@ -184,7 +184,7 @@ msg_short(uint8_t type, uint8_t satype)
 void
 warn_msg(const struct key_buf *b)
 {
-	fprintf(stderr, "setkey: line %d: cannot build the message: %s\n",
+	fprintf(stderr, "setkey: line %d: building the message failed: %s\n",
 	    lineno, strerror(b->error != 0 ? b->error : errno));
 }
 
