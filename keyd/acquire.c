@@ -209,7 +209,7 @@ keyd_acquire_done(struct keyd *k, uint32_t seq)
  * errno reports that the key manager failed to negotiate that ACQUIRE.
  * No reply is sent, and the pending entry is restarted so that no new
  * ACQUIRE goes out for it until it expires, as in FreeBSD's
- * key_acquire2().  A full message (SRC, DST, PROPOSAL) asks keyd to send
+ * key_acquire2().  A full message (SRC, DST, PROPOSAL) makes keyd send
  * an ACQUIRE to the registered clients, or fails with EEXIST if an SA
  * between the addresses exists.
  */

@@ -128,7 +128,7 @@ done:
  * Sends c the error reply to msg: the whole message with sadb_msg_errno
  * set, as FreeBSD's key_senderror() returns it, keys included.  When
  * sadb_msg_len disagrees with the bytes received, FreeBSD fails the
- * send(2) instead; keyd then returns the header alone, zero-filled where
+ * send(2) instead.  keyd then returns the header alone, zero-filled where
  * msg is shorter, with the length of a bare header.
  */
 void
@@ -188,9 +188,9 @@ pfkey_send_buf(struct keyd *k, struct client *c, enum deliver_target target,
 }
 
 /*
- * SADB_REGISTER.  satype 0 asks only for the supported algorithms, and
- * another satype also registers the client for ACQUIRE and EXPIRE
- * messages.  The reply goes to the sender and every registered client,
+ * SADB_REGISTER.  With satype 0 it requests only the supported
+ * algorithms, and with another satype it also registers the client for
+ * ACQUIRE and EXPIRE messages.  The reply goes to the sender and every registered client,
  * for satype 0 too, as FreeBSD's key_register() sends it.
  */
 static int
@@ -223,8 +223,8 @@ pfkey_register(struct keyd *k, struct client *c, const struct key_msg *m)
 
 /*
  * SADB_X_PROMISC.  A bare header with satype 1 or 0 turns promiscuous
- * mode on or off and is echoed to every client; a longer message has its
- * body, itself a PF_KEY message, sent to every client as it is.
+ * mode on or off and is echoed to every client.  The body of a longer
+ * message, itself a PF_KEY message, is sent to every client as it is.
  */
 static int
 pfkey_promisc(struct keyd *k, struct client *c, const struct key_msg *m)

@@ -341,9 +341,9 @@ sad_lookup_out(const struct sad *sad, const struct sockaddr *src,
 }
 
 /*
- * Returns the first SA of the hash chain that holds the SAs of proto from
- * src to dst, or NULL.  The chain holds other SAs too, so callers follow
- * idx_next and check each SA.
+ * Returns the first SA of the hash chain that contains the SAs of proto
+ * from src to dst, or NULL.  The chain contains other SAs too, so callers
+ * follow idx_next and check each SA.
  */
 struct sa *
 sad_chain_head(const struct sad *sad, uint8_t proto,
