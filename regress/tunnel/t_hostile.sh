@@ -113,13 +113,19 @@ drops()
 # interface level and, with SPI, in that SA's record too.
 expect_drop()
 {
-	local ns=$1 reason=$2 file=$3 spi=${4:-} before after
+	local ns=$1 reason=$2 file=$3 spi=${4:-} before after i=0
 
-	stats "$ns" stats.after
+	before=$(drops "$file" "$reason")
+	# keyd may still be working on the packet on a busy machine.
+	while :; do
+		stats "$ns" stats.after
+		after=$(drops stats.after "$reason")
+		[ "$after" -le "$before" ] && [ $i -lt 30 ] || break
+		sleep 0.1
+		i=$((i + 1))
+	done
 	echo "=== statistics in $ns"
 	cat stats.after
-	before=$(drops "$file" "$reason")
-	after=$(drops stats.after "$reason")
 	[ "$after" -eq $((before + 1)) ] ||
 	    atf_fail "drops for '$reason' in $ns: $before before, $after after"
 	[ -n "$spi" ] || return 0
