@@ -752,6 +752,56 @@ ipv6_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case ipcomp_tcp cleanup
+ipcomp_tcp_head()
+{
+	atf_set descr "IPComp CPIs stay below 0x10000; TCP-MD5 SAs are found by address"
+	atf_set require.user root
+}
+ipcomp_tcp_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+echo == ipcomp
+send a ADD satype=ipcomp spi=4096 $SA_ADDRS comp=deflate
+recv a
+echo == ipcomp-big
+send a ADD satype=ipcomp spi=70000 src=192.168.0.3 dst=192.168.0.7 comp=deflate
+recv a
+echo == ipcomp-rawcpi
+send a ADD satype=ipcomp spi=70001 src=192.168.0.3 dst=192.168.0.8 comp=deflate flags=0xc0
+recv a
+echo == ipcomp-auth
+send a ADD satype=ipcomp spi=4099 src=192.168.0.3 dst=192.168.0.9 comp=deflate auth=hmac-sha1
+recv a
+echo == tcp
+send a ADD satype=tcp spi=4097 $SA_ADDRS auth=tcp-md5:secret
+recv a
+echo == tcp-get
+send a GET satype=tcp spi=9999 $SA_ADDRS
+recv a
+echo == tcp-again
+send a ADD satype=tcp spi=4098 $SA_ADDRS auth=tcp-md5:secret
+recv a
+EOF
+	expect_in out ipcomp '^a: msg type=ADD errno=0 satype=ipcomp '
+	# Without SADB_X_EXT_RAWCPI (0x80) a CPI must fit in 16 bits.
+	expect_in out ipcomp-big '^a: msg type=ADD errno=EINVAL '
+	expect_in out ipcomp-rawcpi '^a: msg type=ADD errno=0 '
+	expect_in out ipcomp-auth '^a: msg type=ADD errno=EINVAL '
+	expect_in out tcp '^a: msg type=ADD errno=0 satype=tcp '
+	# FreeBSD keeps one TCP-MD5 SA per address pair and finds it by the
+	# addresses, whatever SPI a GET or a second ADD names.
+	expect_in out tcp-get '^a: msg type=GET errno=0 satype=tcp '
+	expect_in out tcp-get '^a:   sa spi=4097 '
+	expect_in out tcp-again '^a: msg type=ADD errno=EEXIST '
+}
+ipcomp_tcp_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case natt cleanup
 natt_head()
 {
@@ -947,6 +997,7 @@ atf_init_test_cases()
 	atf_add_test_case sa_fields
 	atf_add_test_case error_echo
 	atf_add_test_case ipv6
+	atf_add_test_case ipcomp_tcp
 	atf_add_test_case natt
 	atf_add_test_case update_addresses
 	atf_add_test_case flush
