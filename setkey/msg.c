@@ -285,6 +285,7 @@ policy_error(const char *errbuf)
 		request_field(token, 3, word, sizeof(word));
 	else
 		snprintf(word, sizeof(word), "%s", token);
-	fprintf(stderr, "libipsec: syntax error while parsing \"%s\"\n", word);
+	fprintf(stderr, "libipsec: syntax error while parsing \"%s\"\n",
+	    word);
 	return "Invalid argument";
 }
