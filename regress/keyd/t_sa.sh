@@ -477,6 +477,9 @@ expect-none b 300
 echo == unknown-spi
 send a UPDATE satype=esp spi=5001 $SA_ADDRS enc=aes-cbc:$KEY16 pid=1111
 recv a
+echo == no-key
+send a UPDATE satype=esp spi=5000 $SA_ADDRS enc=aes-cbc pid=1111
+recv a
 echo == update
 send a UPDATE satype=esp spi=5000 $SA_ADDRS enc=aes-cbc:$KEY16 pid=1111
 recv a
@@ -502,6 +505,7 @@ EOF
 	expect_in out other-pid '^a: msg type=UPDATE errno=EINVAL '
 	expect_in out other-pid '^b: none$'
 	expect_in out unknown-spi '^a: msg type=UPDATE errno=EINVAL '
+	expect_in out no-key '^a: msg type=UPDATE errno=EINVAL '
 	expect_in out update '^a: msg type=UPDATE errno=0 satype=esp .* pid=1111 '
 	expect_in out update '^b: msg type=UPDATE errno=0 satype=esp '
 	expect_not_in out update 'key_encrypt'
@@ -918,6 +922,10 @@ EOF
 	expect_in out dump-esp '^a: dumpall count=2 ordered=yes end=seq0$'
 	expect_in out dump-esp '^a:   sa spi=1003 '
 	expect_in out dump-esp '^a:   sa spi=1004 '
+	# Within one SA head FreeBSD dumps larval SAs before alive ones.
+	sed -n 's/^a:   sa spi=\([0-9]*\) .*/\1/p' sect.dump-esp | tr '\n' ' ' > order
+	[ "$(cat order)" = "1004 1003 " ] ||
+	    atf_fail "DUMP order is '$(cat order)', expected larval 1004 first"
 	expect_in out flush-all '^a: msg type=FLUSH errno=0 satype=unspec len=2 '
 	expect_in out flush-all '^b: msg type=FLUSH errno=0 satype=unspec len=2 '
 	expect_in out dump-all '^a: msg type=DUMP errno=ENOENT '
