@@ -17,3 +17,15 @@ install-keyd: keyd/keyd
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 keyd/keyd $(DESTDIR)$(SBINDIR)/
 	$(INSTALL) -m 0644 man/keyd.8 $(DESTDIR)$(MANDIR)/man8/
+
+# The libFuzzer harness of the PF_KEY core; built only on request, with
+# clang: make keyd/fuzz/fuzz_dispatch
+KEYD_FUZZ_SRCS := keyd/fuzz/fuzz_dispatch.c \
+	$(filter-out keyd/keyd.c keyd/control.c, $(KEYD_SRCS)) $(LIBKEY_SRCS)
+CLEANFILES += keyd/fuzz/fuzz_dispatch keyd/fuzz/fuzz_dispatch.d
+
+keyd/fuzz/fuzz_dispatch: $(KEYD_FUZZ_SRCS)
+	$(E) FUZZ $@
+	$(Q)clang $(BASEFLAGS) -Ikeyd -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -o $@ $(KEYD_FUZZ_SRCS) \
+	    $(KEYD_LIBS)
