@@ -123,6 +123,12 @@ recv a
 echo == proto-99
 send a SPDADD $SEL ext=18:$(echo $head 0800 6300 01 02 0000 | tr -d ' ')
 recv a
+echo == proto-tcp
+send a SPDADD $SEL ext=18:$(echo $head 0800 0600 01 02 0000 | tr -d ' ')
+recv a
+echo == mode-any
+send a SPDADD $SEL ext=18:$(echo $head 0800 3200 00 02 0000 | tr -d ' ')
+recv a
 echo == mode-7
 send a SPDADD $SEL ext=18:$(echo $head 0800 3200 07 02 0000 | tr -d ' ')
 recv a
@@ -148,7 +154,7 @@ echo == dump
 send a SPDDUMP
 dumpall a
 EOF
-	for s in tunnel-no-addresses mode-7 level-9 five-requests; do
+	for s in tunnel-no-addresses mode-any mode-7 level-9 five-requests; do
 		expect_in out $s '^a: msg type=X_SPDADD errno=EINVAL '
 	done
 	expect_in out four-requests '^a: msg type=X_SPDADD errno=0 '
@@ -170,6 +176,7 @@ EOF
 
 	# FreeBSD's key_msg2sp() rejects an unknown request protocol with
 	# EPROTONOSUPPORT rather than EINVAL.
+	expect_in out proto-tcp '^a: msg type=X_SPDADD errno=EPROTONOSUPPORT '
 	expect_in out proto-99 '^a: msg type=X_SPDADD errno=EPROTONOSUPPORT '
 }
 spd_requests_cleanup()
