@@ -2,6 +2,8 @@
 #
 #   make              build everything, warnings as errors
 #   make check        run the regress suite with Kyua (as root)
+#   make check-sanitize  the same against an ASan and UBSan build
+#   make fuzz         run the libFuzzer harnesses (clang; FUZZ_TIME=60 s each)
 #   make install      install under $(DESTDIR)$(PREFIX)
 #   make demo         build the if_ipsec(4) example hosts and show them work
 #   make deps         install the Debian packages the build and tests need
@@ -47,7 +49,8 @@ all: build-all
 
 # regress/*/module.mk are picked up by the wildcard; no need to list them.
 MODULES := $(wildcard libkey/module.mk keyd/module.mk setkey/module.mk \
-	ifipsecctl/module.mk man/module.mk regress/*/module.mk)
+	ifipsecctl/module.mk man/module.mk regress/*/module.mk \
+	fuzz/module.mk)
 include $(MODULES)
 
 build-all: $(TARGETS)
