@@ -4,7 +4,7 @@
  * counting down to 0, as in a dump.  Each interface gets one message
  * (SADB_X_EXT_IF and SADB_X_EXT_IF_STATS).  A request for all interfaces
  * also gets one for the packets that no interface could be charged with.
- * Each ESP SA gets one (SA, SA2, ADDRESS_SRC, ADDRESS_DST and
+ * Each ESP SA reported gets one (SA, SA2, ADDRESS_SRC, ADDRESS_DST and
  * SADB_X_EXT_IF_STATS).
  */
 
@@ -119,12 +119,19 @@ send_sa(struct keyd *k, struct client *c, const struct key_msg *m,
 	return send_msg(k, c, &b);
 }
 
+/*
+ * An interface's report lists its SAs; the report of all interfaces lists
+ * the ESP SAs that have carried or dropped packets, so that a SAD of many
+ * idle SAs does not flood the client's queue.
+ */
 static bool
 sa_selected(const struct ipsec_if *ifp, const struct sa *sa)
 {
 	if (sa->proto != IPPROTO_ESP)
 		return false;
-	return ifp == NULL || ifnet_sa_belongs(ifp, sa);
+	if (ifp != NULL)
+		return ifnet_sa_belongs(ifp, sa);
+	return dataplane_sa_stats(sa) != NULL;
 }
 
 /*
