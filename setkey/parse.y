@@ -36,6 +36,7 @@ static int	spd_statement(uint8_t, struct vbuf *, int, struct vbuf *,
 		    struct vbuf *, int, struct vbuf *, int, struct vbuf *,
 		    struct vbuf *);
 static void	warn_deprecated(const struct key_alg *);
+static int	policy_fallback(const char *, const char *, void **, size_t *);
 %}
 
 %union {
@@ -612,7 +613,8 @@ policy_spec
 			const char *reason;
 
 			if (key_policy_parse($2.buf, &policy, &len, errbuf,
-			    sizeof(errbuf)) < 0) {
+			    sizeof(errbuf)) < 0 &&
+			    policy_fallback($2.buf, errbuf, &policy, &len) < 0) {
 				reason = policy_error(errbuf);
 				yyerror(reason);
 				return -1;
@@ -817,6 +819,36 @@ check_auth(const struct key_alg *alg, const struct vbuf *key)
 	return 0;
 }
 
+/*
+ * Accepts two policies FreeBSD's libipsec parses but libkey rejects:
+ * requests after "none" or "discard", which FreeBSD's kernel ignores, so
+ * the policy is built without them; and more than 4 requests, which the
+ * kernel rejects with EINVAL, so the statement reports that instead of
+ * sending.  Returns 0 with the policy, or -1 for any other error.
+ */
+static int
+policy_fallback(const char *text, const char *errbuf, void **policyp,
+    size_t *lenp)
+{
+	static const char need_ipsec[] =
+	    "Invalid security policy (requests need";
+	char dir[16], action[16], head[40], ignored[256];
+
+	if (strncmp(errbuf, need_ipsec, sizeof(need_ipsec) - 1) != 0 &&
+	    strncmp(errbuf, "Too many requests", 17) != 0)
+		return -1;
+	if (sscanf(text, "%15s %15s", dir, action) != 2)
+		return -1;
+	snprintf(head, sizeof(head), "%s %s", dir, action);
+	if (strcmp(action, "ipsec") == 0) {
+		/* Too many requests: the kernel's answer is known. */
+		strcpy(head, dir);
+		sp.policy_rejected = true;
+	}
+	return key_policy_parse(head, policyp, lenp, ignored,
+	    sizeof(ignored));
+}
+
 /* Resolves the selector of spdadd, spdupdate or spddelete and sends it. */
 static int
 spd_statement(uint8_t type, struct vbuf *srcname, int splen,
@@ -847,8 +879,15 @@ spd_statement(uint8_t type, struct vbuf *srcname, int splen,
 		return -1;
 	}
 
-	status = msg_spdaddr(type, (uint8_t)upper, policy->buf, policy->len,
-	    src, splen, dst, dplen);
+	if (sp.policy_rejected) {
+		/* FreeBSD's kernel answers more than 4 requests so. */
+		if (opts.mode == MODE_SCRIPT && !opts.noaction)
+			printf("The result of line %d: Invalid argument.\n",
+			    lineno);
+		status = 0;
+	} else
+		status = msg_spdaddr(type, (uint8_t)upper, policy->buf,
+		    policy->len, src, splen, dst, dplen);
 	freeaddrinfo(src);
 	freeaddrinfo(dst);
 	free(srcname->buf);

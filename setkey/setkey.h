@@ -76,6 +76,7 @@ struct sa_params {
 	uint16_t natt_sport, natt_dport;
 	long natt_fraglen;		/* -1 when -natt_mtu is absent */
 	char *hwif;
+	bool policy_rejected;		/* keyd would reject the policy */
 };
 
 extern struct sa_params sp;
