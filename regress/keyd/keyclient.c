@@ -928,7 +928,7 @@ cmd_drain(char **argv, int argc)
 
 /*
  * Receives a dump: messages until one with sequence number 0, an error
- * reply, a timeout or the end of the connection.  The summary line tells
+ * reply, a timeout or the end of the connection.  The summary line shows
  * whether the sequence numbers counted down by one to 0.
  */
 static void

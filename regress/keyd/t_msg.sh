@@ -110,7 +110,7 @@ recvall c 300
 EOF
 	expect_in out unspec '^a: msg type=REGISTER errno=0 satype=unspec len=[0-9]+ seq=4 '
 	expect_in out unspec '^b: received 0$'
-	# FreeBSD's key_register() answers every REGISTER, satype 0 included,
+	# FreeBSD's key_register() replies to every REGISTER, satype 0 included,
 	# with key_sendup_mbuf(KEY_SENDUP_REGISTERED).
 	expect_in out unspec '^c: msg type=REGISTER errno=0 satype=unspec len=[0-9]+ seq=4 '
 	expect_in out unspec '^c: received 1$'

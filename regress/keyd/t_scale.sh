@@ -29,7 +29,7 @@ add_sas()
 
 # dump_during_get NS PAUSE_MS: starts a client that sends DUMP and reads
 # the dump after PAUSE_MS, requests one SA from a second client while the
-# dump is pending, and checks both answers.
+# dump is pending, and checks both replies.
 dump_during_get()
 {
 	local pid i
