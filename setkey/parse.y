@@ -36,7 +36,8 @@ static int	spd_statement(uint8_t, struct vbuf *, int, struct vbuf *,
 		    struct vbuf *, int, struct vbuf *, int, struct vbuf *,
 		    struct vbuf *);
 static void	warn_deprecated(const struct key_alg *);
-static int	policy_fallback(const char *, const char *, void **, size_t *);
+static int	policy_fallback(const char *, const char *, void **,
+		    size_t *);
 %}
 
 %union {
@@ -613,8 +614,8 @@ policy_spec
 			const char *reason;
 
 			if (key_policy_parse($2.buf, &policy, &len, errbuf,
-			    sizeof(errbuf)) < 0 &&
-			    policy_fallback($2.buf, errbuf, &policy, &len) < 0) {
+			    sizeof(errbuf)) < 0 && policy_fallback($2.buf,
+			    errbuf, &policy, &len) < 0) {
 				reason = policy_error(errbuf);
 				yyerror(reason);
 				return -1;
