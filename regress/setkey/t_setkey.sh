@@ -245,6 +245,31 @@ ifipsec_example_cleanup()
 	live_cleanup
 }
 
+atf_test_case soft_lifetime cleanup
+soft_lifetime_head()
+{
+	atf_set descr "an SA past its soft lifetime dumps as dying"
+	atf_set require.user root
+}
+soft_lifetime_body()
+{
+	live_setup soft
+	atf_check ip netns exec "$(cat ns_name)" "$SETKEY" -c <<'EOT'
+add 10.0.0.1 10.0.0.2 esp 0x1000 -lh 60 -ls 1 -E null "";
+EOT
+	sleep 2.5
+	ip netns exec "$(cat ns_name)" "$SETKEY" -D > d.out
+	cat d.out
+	atf_check -o inline:"$(printf '\tseq=0x00000000 replay=0 flags=0x00000040 state=dying ')\n" \
+	    grep state= d.out
+	atf_check -o match:'^	diff: [0-9]+\(s\)	hard: 60\(s\)	soft: 1\(s\)$' \
+	    cat d.out
+}
+soft_lifetime_cleanup()
+{
+	live_cleanup
+}
+
 atf_test_case no_keyd
 no_keyd_head()
 {
@@ -284,6 +309,7 @@ atf_init_test_cases()
 	atf_add_test_case promisc_xx
 	atf_add_test_case shortdump_l
 	atf_add_test_case no_keyd
+	atf_add_test_case soft_lifetime
 	atf_add_test_case ifnet_dump
 	atf_add_test_case ifipsec_example
 	atf_add_test_case silent_keyd
