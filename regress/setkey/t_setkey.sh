@@ -248,7 +248,7 @@ ifipsec_example_cleanup()
 atf_test_case soft_lifetime cleanup
 soft_lifetime_head()
 {
-	atf_set descr "an SA past its soft lifetime dumps as dying"
+	atf_set descr "SAs past their soft and hard lifetimes"
 	atf_set require.user root
 }
 soft_lifetime_body()
@@ -256,7 +256,9 @@ soft_lifetime_body()
 	live_setup soft
 	atf_check ip netns exec "$(cat ns_name)" "$SETKEY" -c <<'EOT'
 add 10.0.0.1 10.0.0.2 esp 0x1000 -lh 60 -ls 1 -E null "";
+add 10.0.0.1 10.0.0.2 esp 0x1001 -lh 2 -ls 1 -E null "";
 EOT
+	# After 2.5 s the first SA is dying and the second has expired.
 	sleep 2.5
 	ip netns exec "$(cat ns_name)" "$SETKEY" -D > d.out
 	cat d.out
