@@ -104,6 +104,39 @@ match_mode_reqid(const struct sa *sa, const struct saidx *x)
 	return match_head(sa, x);
 }
 
+/*
+ * Returns the TCP-MD5 SA between the addresses of x, the oldest mature or
+ * dying one.  FreeBSD keeps one such SA per address pair and finds it by
+ * the addresses whatever SPI a request names (key_getsav_tcpmd5()).
+ */
+static struct sa *
+find_tcpmd5(struct keyd *k, const struct saidx *x)
+{
+	struct sa *sa, *best = NULL;
+
+	for (sa = sad_chain_head(&k->sad, x->proto,
+	    (const struct sockaddr *)&x->src,
+	    (const struct sockaddr *)&x->dst); sa != NULL; sa = sa->idx_next) {
+		if ((sa->state == SADB_SASTATE_MATURE ||
+		    sa->state == SADB_SASTATE_DYING) && match_head(sa, x) &&
+		    (best == NULL || sa->serial < best->serial))
+			best = sa;
+	}
+	return best;
+}
+
+/* Finds the SA a GET or DELETE names: by SPI, or TCP-MD5 by addresses. */
+static struct sa *
+find_named(struct keyd *k, const struct saidx *x, const struct sadb_sa *sa0)
+{
+	struct sa *sa;
+
+	if (x->proto == IPPROTO_TCP)
+		return find_tcpmd5(k, x);
+	sa = sad_lookup_spi(&k->sad, ntohl(sa0->sadb_sa_spi));
+	return sa != NULL && match_head(sa, x) ? sa : NULL;
+}
+
 /* HARD and SOFT lifetimes come together or not at all. */
 static bool
 lifetimes_paired(const struct key_msg *m)
@@ -630,6 +663,7 @@ pfkey_add(struct keyd *k, struct client *c, const struct key_msg *m)
 	uint8_t satype = m->base->sadb_msg_satype;
 	struct saidx x;
 	struct sa *sa;
+	uint32_t spi;
 	int error;
 
 	if (sa0 == NULL || !lifetimes_paired(m) ||
@@ -639,11 +673,19 @@ pfkey_add(struct keyd *k, struct client *c, const struct key_msg *m)
 		return EINVAL;
 	if ((error = read_saidx(m, &x)) != 0)
 		return error;
-	if (sad_lookup_spi(&k->sad, ntohl(sa0->sadb_sa_spi)) != NULL)
+	spi = ntohl(sa0->sadb_sa_spi);
+	if (x.proto == IPPROTO_TCP) {
+		/* One TCP-MD5 SA per address pair; its SPI only has to be free. */
+		if (find_tcpmd5(k, &x) != NULL)
+			return EEXIST;
+		if (sad_lookup_spi(&k->sad, spi) != NULL &&
+		    (spi = pick_spi(k, KEYD_SPI_MIN, KEYD_SPI_MAX)) == 0)
+			return EEXIST;
+	} else if (sad_lookup_spi(&k->sad, spi) != NULL)
 		return EEXIST;
 	if ((sa = sad_new(&k->sad)) == NULL)
 		return ENOBUFS;
-	fill_index(k, sa, m, &x, ntohl(sa0->sadb_sa_spi));
+	fill_index(k, sa, m, &x, spi);
 	if ((error = set_sa_values(k, sa, m)) != 0) {
 		sa_free(sa);
 		return error;
@@ -702,8 +744,7 @@ pfkey_delete(struct keyd *k, struct client *c, const struct key_msg *m)
 		}
 		return reply_all(k, c, m, all, nitems(all));
 	}
-	sa = sad_lookup_spi(&k->sad, ntohl(sa0->sadb_sa_spi));
-	if (sa == NULL || !match_head(sa, &x))
+	if ((sa = find_named(k, &x, sa0)) == NULL)
 		return ESRCH;
 	keyd_sa_delete(k, sa, "deleted");
 	return reply_all(k, c, m, one, nitems(one));
@@ -723,8 +764,7 @@ pfkey_get(struct keyd *k, struct client *c, const struct key_msg *m)
 		return EINVAL;
 	if ((error = read_saidx(m, &x)) != 0)
 		return error;
-	sa = sad_lookup_spi(&k->sad, ntohl(sa0->sadb_sa_spi));
-	if (sa == NULL || !match_head(sa, &x))
+	if ((sa = find_named(k, &x, sa0)) == NULL)
 		return ESRCH;
 	key_buf_init(&b);
 	if (msg_sa(&b, sa, SADB_GET, sa->satype, m->base->sadb_msg_seq,
