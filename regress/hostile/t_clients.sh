@@ -184,10 +184,76 @@ stalled_small_queue_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case fd_exhaustion cleanup
+fd_exhaustion_head()
+{
+	atf_set descr "Clients beyond keyd's descriptor limit are served once others leave"
+	atf_set require.user root
+	atf_set timeout 120
+}
+fd_exhaustion_body()
+{
+	hst_require
+	ns_create $NS
+	# keyd with 64 descriptors: about 55 are left for clients.
+	in_ns $NS prlimit --nofile=64:64 "$KEYD" -F > keyd.$NS.log 2>&1 &
+	echo $! >> started_pids
+	echo $! > keyd.$NS.pid
+	sleep 0.5
+	keyd_alive $NS
+	in_ns $NS /usr/bin/python3 - > fds.out 2>&1 <<'EOF'
+import select
+import socket
+import struct
+
+def dump_request(seq):
+    return struct.pack("<BBBBHHII", 2, 10, 0, 0, 2, 0, seq, 4660)
+
+def answered(socks, timeout):
+    done = set()
+    poller = select.poll()
+    for s in socks:
+        poller.register(s, select.POLLIN)
+    for fd, _ in poller.poll(int(timeout * 1000)):
+        done.add(fd)
+    return [s for s in socks if s.fileno() in done]
+
+socks = []
+for i in range(80):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect("\0keyd")
+    s.send(dump_request(i + 1))
+    socks.append(s)
+first = answered(socks, 2.0)
+waiting = [s for s in socks if s not in first]
+print("answered at first:", len(first))
+print("waiting:", len(waiting))
+for s in first[:40]:
+    s.close()
+later = []
+for _ in range(30):
+    later += answered([s for s in waiting if s not in later], 0.2)
+    if len(later) == len(waiting):
+        break
+print("answered later:", len(later))
+EOF
+	cat fds.out
+	grep -q '^waiting: [1-9]' fds.out ||
+	    atf_fail "keyd answered every client: the limit was not reached"
+	w=$(awk '/^waiting:/ { print $2 }' fds.out)
+	expect_line fds.out "^answered later: $w\$"
+	keyd_answers $NS
+}
+fd_exhaustion_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case crowd
 	atf_add_test_case vanish_mid_dump
 	atf_add_test_case stalled_readers
 	atf_add_test_case stalled_small_queue
+	atf_add_test_case fd_exhaustion
 }
