@@ -258,9 +258,16 @@ soft_lifetime_body()
 add 10.0.0.1 10.0.0.2 esp 0x1000 -lh 60 -ls 1 -E null "";
 add 10.0.0.1 10.0.0.2 esp 0x1001 -lh 2 -ls 1 -E null "";
 EOT
-	# After 2.5 s the first SA is dying and the second has expired.
-	sleep 2.5
-	ip netns exec "$(cat ns_name)" "$SETKEY" -D > d.out
+	# keyd checks lifetimes once a second, as FreeBSD's kernel does, so
+	# wait up to 8 s for the first SA to be dying and the second gone.
+	i=0
+	while [ $i -lt 16 ]; do
+		sleep 0.5
+		ip netns exec "$(cat ns_name)" "$SETKEY" -D > d.out
+		[ "$(grep -c 'state=dying' d.out)" = 1 ] &&
+		    [ "$(grep -c 'state=' d.out)" = 1 ] && break
+		i=$((i + 1))
+	done
 	cat d.out
 	atf_check -o inline:"$(printf '\tseq=0x00000000 replay=0 flags=0x00000040 state=dying ')\n" \
 	    grep state= d.out
