@@ -10,6 +10,7 @@
  * announced to every client as SADB_X_SPDADD and SADB_X_SPDDELETE.
  */
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -32,6 +33,7 @@ void
 ifnet_init(struct keyd *k)
 {
 	TAILQ_INIT(&k->ifs);
+	TAILQ_INIT(&k->dead_ifs);
 	k->raw4 = k->raw6 = -1;
 }
 
@@ -365,6 +367,11 @@ if_create(struct keyd *k, struct client *c, const struct key_msg *m)
 	return reply_if(k, c, m, ifp);
 }
 
+/*
+ * Removes ifp's policies and TAP device.  The structure itself is freed
+ * by ifnet_reap() after the event loop's current batch, which may still
+ * hold an event pointing at it.
+ */
 static void
 destroy(struct keyd *k, struct ipsec_if *ifp)
 {
@@ -372,9 +379,43 @@ destroy(struct keyd *k, struct ipsec_if *ifp)
 	capture_stop(&ifp->cap);
 	netio_unwatch(k, ifp->tapfd);
 	close(ifp->tapfd);
+	ifp->tapfd = -1;
+	ifp->dead = true;
 	TAILQ_REMOVE(&k->ifs, ifp, entry);
+	TAILQ_INSERT_TAIL(&k->dead_ifs, ifp, entry);
 	log_info("%s destroyed", ifp->name);
-	free(ifp);
+}
+
+/* Frees the interfaces destroyed since the last call. */
+void
+ifnet_reap(struct keyd *k)
+{
+	struct ipsec_if *ifp;
+
+	while ((ifp = TAILQ_FIRST(&k->dead_ifs)) != NULL) {
+		TAILQ_REMOVE(&k->dead_ifs, ifp, entry);
+		free(ifp);
+	}
+}
+
+/*
+ * Handles an event of ifp's TAP device.  The device reports an error once
+ * it is deleted behind keyd's back (ip link del), and then the interface
+ * is destroyed as if requested, since its descriptor can never be read
+ * again.
+ */
+void
+ifnet_tap_event(struct keyd *k, struct ipsec_if *ifp, uint32_t events)
+{
+	if (ifp->dead)
+		return;
+	if (events & (EPOLLERR | EPOLLHUP)) {
+		log_warnx("%s: the TAP device was removed; destroying the "
+		    "interface", ifp->name);
+		destroy(k, ifp);
+		return;
+	}
+	dataplane_tap_event(k, ifp);
 }
 
 /* Finds the interface m names.  Returns 0, EINVAL or ENXIO. */
@@ -683,5 +724,6 @@ ifnet_shutdown(struct keyd *k)
 
 	while ((ifp = TAILQ_FIRST(&k->ifs)) != NULL)
 		destroy(k, ifp);
+	ifnet_reap(k);
 	capture_stop(&k->cap);
 }

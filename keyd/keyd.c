@@ -263,7 +263,8 @@ event_loop(struct keyd *k)
 				    events[i].events);
 				break;
 			case EV_TAP:
-				dataplane_tap_event(k, ev->data);
+				ifnet_tap_event(k, ev->data,
+				    events[i].events);
 				break;
 			case EV_RAW:
 				dataplane_raw_event(k, ev == &k->raw4_ev ?
@@ -271,6 +272,7 @@ event_loop(struct keyd *k)
 				break;
 			}
 		}
+		ifnet_reap(k);
 		control_flush(k);
 		if (k->sad.count != nsa || k->sad.next_serial != serial)
 			scrub_stack();

@@ -363,6 +363,7 @@ struct ipsec_if {
 	uint8_t mac[6];			/* the TAP's own address */
 	uint32_t reqid;			/* 0 until set or assigned */
 	bool has_tunnel;
+	bool dead;			/* destroyed; tapfd is closed */
 	struct sockaddr_storage src;	/* local tunnel endpoint */
 	struct sockaddr_storage dst;	/* remote tunnel endpoint */
 	struct policy *sp[IFNET_SP_COUNT];
@@ -413,6 +414,7 @@ struct keyd {
 
 	/* Interfaces and the data plane. */
 	struct ipsec_if_list ifs;
+	struct ipsec_if_list dead_ifs;	/* destroyed, freed after the batch */
 	int raw4;			/* raw IPPROTO_ESP sockets, -1 if none */
 	int raw6;
 	struct ev raw4_ev;
@@ -508,6 +510,8 @@ void	 control_client_event(struct keyd *, struct client *, uint32_t);
 /* ifnet.c */
 void	 ifnet_init(struct keyd *);
 void	 ifnet_shutdown(struct keyd *);
+void	 ifnet_tap_event(struct keyd *, struct ipsec_if *, uint32_t events);
+void	 ifnet_reap(struct keyd *);
 int	 ifnet_dispatch(struct keyd *, struct client *, const struct key_msg *);
 struct ipsec_if *ifnet_lookup(const struct keyd *, const char *name);
 struct ipsec_if *ifnet_for_sa(const struct keyd *, const struct sa *);

@@ -38,6 +38,33 @@ create_destroy_cleanup()
 	ift_cleanup
 }
 
+atf_test_case tap_deleted cleanup
+tap_deleted_head()
+{
+	atf_set descr "deleting the TAP with ip link del destroys the interface and its policies"
+	atf_set require.user root
+}
+tap_deleted_body()
+{
+	ift_start $NS
+	atf_check $IFC ipsec0 create reqid 100
+	atf_check $IFC ipsec0 tunnel 192.168.0.3 192.168.0.5
+	atf_check ip -n $NS link del ipsec0
+	sleep 0.5
+	atf_check -o inline:'No SPD entries.\n' $SK -DP
+	atf_check -o empty $IFC
+	# keyd no longer watches the dead descriptor, so it is idle.
+	sleep 1
+	atf_check -o match:'^ *0\.[0-9]$' \
+	    ps -o pcpu= -p "$(cat keyd.$NS.pid)"
+	atf_check $IFC ipsec0 create reqid 100
+	ift_alive $NS
+}
+tap_deleted_cleanup()
+{
+	ift_cleanup
+}
+
 atf_test_case create_names cleanup
 create_names_head()
 {
@@ -427,6 +454,7 @@ no_keyd_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case create_destroy
+	atf_add_test_case tap_deleted
 	atf_add_test_case create_names
 	atf_add_test_case reqid_rules
 	atf_add_test_case four_policies
