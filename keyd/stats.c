@@ -120,9 +120,9 @@ send_sa(struct keyd *k, struct client *c, const struct key_msg *m,
 }
 
 /*
- * An interface's report lists its SAs; the report of all interfaces lists
- * the ESP SAs that have carried or dropped packets, so that a SAD of many
- * idle SAs does not flood the client's queue.
+ * An interface's report lists its SAs.  The report of all interfaces
+ * lists only the ESP SAs that have carried or dropped packets, so that a
+ * SAD of many idle SAs does not flood the client's queue.
  */
 static bool
 sa_selected(const struct ipsec_if *ifp, const struct sa *sa)
@@ -143,7 +143,7 @@ stats_reply(struct keyd *k, struct client *c, const struct key_msg *m)
 {
 	const struct sadb_ext *ext;
 	struct sadb_x_if xif;
-	const struct ipsec_if *one = NULL, *ifp;
+	const struct ipsec_if *named = NULL, *ifp;
 	const struct sa *sa;
 	uint32_t n = 0;
 	int error = 0;
@@ -156,7 +156,7 @@ stats_reply(struct keyd *k, struct client *c, const struct key_msg *m)
 		if (memchr(xif.sadb_x_if_name, '\0',
 		    sizeof(xif.sadb_x_if_name)) == NULL)
 			return EINVAL;
-		if ((one = ifnet_lookup(k, xif.sadb_x_if_name)) == NULL)
+		if ((named = ifnet_lookup(k, xif.sadb_x_if_name)) == NULL)
 			return ENXIO;
 		n = 1;
 	} else {
@@ -165,11 +165,11 @@ stats_reply(struct keyd *k, struct client *c, const struct key_msg *m)
 		n++;
 	}
 	TAILQ_FOREACH(sa, &k->sad.list, entry)
-		if (sa_selected(one, sa))
+		if (sa_selected(named, sa))
 			n++;
 
-	if (one != NULL)
-		error = send_if(k, c, m, one, --n);
+	if (named != NULL)
+		error = send_if(k, c, m, named, --n);
 	else {
 		TAILQ_FOREACH(ifp, &k->ifs, entry)
 			if ((error = send_if(k, c, m, ifp, --n)) != 0)
@@ -179,7 +179,7 @@ stats_reply(struct keyd *k, struct client *c, const struct key_msg *m)
 	TAILQ_FOREACH(sa, &k->sad.list, entry) {
 		if (error != 0)
 			break;
-		if (sa_selected(one, sa))
+		if (sa_selected(named, sa))
 			error = send_sa(k, c, m, sa, --n);
 	}
 	return error;
