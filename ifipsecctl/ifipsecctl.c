@@ -135,7 +135,9 @@ keyd_hint(int error)
 		return "is keyd running in this network namespace?";
 	case EACCES:
 	case EPERM:
-		return "run as root or as a member of keyd's group";
+	case ECONNRESET:
+	case EPIPE:
+		return "keyd accepts only root and members of its group";
 	case ENXIO:
 		return "create it first with 'create'";
 	default:

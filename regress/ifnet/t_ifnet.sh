@@ -451,6 +451,27 @@ no_keyd_cleanup()
 	ift_cleanup
 }
 
+atf_test_case unprivileged cleanup
+unprivileged_head()
+{
+	atf_set descr "keyd turns away ifipsecctl run by an unprivileged user"
+	atf_set require.user root
+}
+unprivileged_body()
+{
+	ift_start $NS
+	atf_check -s exit:1 \
+	    -e match:'ipsec0: cannot create: .*; keyd accepts only root and members of its group' \
+	    ip netns exec $NS setpriv --reuid=65534 --regid=65534 \
+	    --clear-groups "$IFIPSECCTL" ipsec0 create
+	atf_check -s not-exit:0 -e ignore ip -n $NS link show ipsec0
+	ift_alive $NS
+}
+unprivileged_cleanup()
+{
+	ift_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case create_destroy
@@ -466,4 +487,5 @@ atf_init_test_cases()
 	atf_add_test_case manpage_lines
 	atf_add_test_case ifconfig_generic
 	atf_add_test_case no_keyd
+	atf_add_test_case unprivileged
 }
