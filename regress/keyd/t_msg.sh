@@ -145,6 +145,9 @@ recvall c 500
 recvall b 300
 recvall d 300
 recvall a 300
+echo == with-reqid
+send a ACQUIRE satype=esp src=192.168.0.3 dst=192.168.0.7 mode=tunnel reqid=7 ext=13:00000000
+recvall c 500
 echo == with-sa
 send a ADD satype=esp spi=4000 $SA_ADDRS enc=aes-cbc:$KEY16
 drain a
@@ -183,6 +186,11 @@ EOF
 	expect_line acquire '^c:     comb auth=[0-9]+ encrypt=12 '
 	expect_ext_order acquire c "src dst proposal"
 	expect_line acquire '^c:   proposal replay=32 count=[1-9]'
+	expect_in out with-reqid '^c: msg type=ACQUIRE errno=0 satype=esp '
+	# With a nonzero reqid the kernel's ACQUIRE carries SA2 before the
+	# proposal.
+	expect_in out with-reqid '^c:   sa2 mode=tunnel reqid=7 seq=0$'
+	expect_ext_order sect.with-reqid c "src dst sa2 proposal"
 }
 acquire_cleanup()
 {

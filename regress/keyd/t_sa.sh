@@ -500,6 +500,16 @@ recv b
 echo == get-lifetimes
 send a GET satype=esp spi=5000 $SA_ADDRS
 recv a
+echo == getspi-sa2
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.7 spirange=5100-5100 mode=tunnel reqid=9
+recv a
+send a GET satype=esp spi=5100 src=192.168.0.3 dst=192.168.0.7
+recv a
+echo == reqid-mismatch
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.8 spirange=5200-5200
+recv a
+send a UPDATE satype=esp spi=5200 src=192.168.0.3 dst=192.168.0.8 enc=aes-cbc:$KEY16 mode=tunnel reqid=9
+recv a
 EOF
 	expect_in out getspi '^a: msg type=GETSPI errno=0 .* pid=1111 '
 	expect_in out other-pid '^a: msg type=UPDATE errno=EINVAL '
@@ -519,6 +529,10 @@ EOF
 	expect_in out get-lifetimes '^a:   sa spi=5000 replay=0 state=mature '
 	expect_in out get-lifetimes '^a:   lifetime_hard alloc=0 bytes=0 add=100 use=0$'
 	expect_in out get-lifetimes '^a:   lifetime_soft alloc=0 bytes=0 add=50 use=0$'
+	# GETSPI's SA2 sets the mode and reqid of the larval SA.
+	expect_in out getspi-sa2 '^a:   sa2 mode=tunnel reqid=9 '
+	# An UPDATE naming a reqid the larval SA lacks does not match it.
+	expect_in out reqid-mismatch '^a: msg type=UPDATE errno=ESRCH '
 }
 update_cleanup()
 {
