@@ -540,6 +540,9 @@ send a DUMP
 recv a
 send a SPDDUMP
 recv a
+echo == errno-field
+send a ADD satype=esp spi=4001 $SA_ADDRS enc=aes-cbc:$KEY16 errno=22
+recv a
 EOF
 	for s in satype-1 version-1 version-3 type-0 type-23 type-200 satype-4 \
 	    getspi-unspec update-unspec add-unspec delete-unspec get-unspec \
@@ -553,6 +556,8 @@ EOF
 	expect_in out others '^b: none$'
 	expect_in out dumps '^a: msg type=DUMP errno=ENOENT '
 	expect_in out dumps '^a: msg type=X_SPDDUMP errno=ENOENT '
+	# The errno field of a request is ignored, and a reply clears it.
+	expect_in out errno-field '^a: msg type=ADD errno=0 '
 	keyd_alive $NS
 }
 header_errors_cleanup()
