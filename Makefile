@@ -4,6 +4,7 @@
 #   make check        run the regress suite with Kyua (as root)
 #   make check-sanitize  the same against an ASan and UBSan build
 #   make fuzz         run the libFuzzer harnesses (clang; FUZZ_TIME=60 s each)
+#   make bench        run the benchmarks (as root; BENCH_QUICK=1 for a short run)
 #   make install      install under $(DESTDIR)$(PREFIX)
 #   make demo         build the if_ipsec(4) example hosts and show them work
 #   make deps         install the Debian packages the build and tests need
@@ -50,7 +51,7 @@ all: build-all
 # regress/*/module.mk are picked up by the wildcard; no need to list them.
 MODULES := $(wildcard libkey/module.mk keyd/module.mk setkey/module.mk \
 	ifipsecctl/module.mk man/module.mk regress/*/module.mk \
-	fuzz/module.mk)
+	bench/module.mk fuzz/module.mk)
 include $(MODULES)
 
 build-all: $(TARGETS)
