@@ -169,6 +169,44 @@ capture_file_cleanup()
 	ift_cleanup
 }
 
+atf_test_case capture_all cleanup
+capture_all_head()
+{
+	atf_set descr "ifipsecctl -w captures every ESP packet keyd receives, unknown SPIs too"
+	atf_set require.user root
+}
+capture_all_body()
+{
+	command -v tcpdump > /dev/null || atf_skip "tcpdump is not installed"
+	[ -x /usr/bin/python3 ] || atf_skip "/usr/bin/python3 is not installed"
+	hosts
+	sas $NS_A
+	sas $NS_B
+	atf_check $IFC_A -w all.pcap
+	atf_check -o match:'1 received' \
+	    ip netns exec $NS_A ping -c 1 -W 1 172.16.0.5
+	cat > unknown.py <<'EOP'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
+s.sendto(bytes.fromhex('0000999900000001') + bytes(32), ('192.168.0.3', 0))
+EOP
+	atf_check ip netns exec $NS_B /usr/bin/python3 unknown.py
+	sleep 0.3
+	atf_check $IFC_A -W
+	tcpdump -n -r all.pcap > dump 2> /dev/null
+	cat dump
+	atf_check -o inline:'1\n' grep -c 'ICMP echo request' dump
+	atf_check -o inline:'1\n' grep -c 'ICMP echo reply' dump
+	atf_check -o inline:'1\n' grep -c 'ESP(spi=0x00002710,seq=0x1)' dump
+	atf_check -o inline:'1\n' grep -c 'ESP(spi=0x00002711,seq=0x1)' dump
+	atf_check -o inline:'1\n' grep -c 'ESP(spi=0x00009999,seq=0x1)' dump
+	atf_check -o match:'dropped, unknown SPI: 1$' $IFC_A -s
+}
+capture_all_cleanup()
+{
+	ift_cleanup
+}
+
 atf_test_case garbage_esp cleanup
 garbage_esp_head()
 {
@@ -213,5 +251,6 @@ atf_init_test_cases()
 	atf_add_test_case acquire_repeat
 	atf_add_test_case counters
 	atf_add_test_case capture_file
+	atf_add_test_case capture_all
 	atf_add_test_case garbage_esp
 }
