@@ -209,16 +209,18 @@ keyd_acquire_done(struct keyd *k, uint32_t seq)
  * errno reports that the key manager failed to negotiate that ACQUIRE.
  * No reply is sent, and the pending entry is restarted so that no new
  * ACQUIRE goes out for it until it expires, as in FreeBSD's
- * key_acquire2().  A full message (SRC, DST, PROPOSAL) makes keyd send
- * an ACQUIRE to the registered clients, or fails with EEXIST if an SA
- * between the addresses exists.
+ * key_acquire2().  A full message (SRC, DST, PROPOSAL, optionally SA2)
+ * makes keyd send an ACQUIRE to the registered clients, or fails with
+ * EEXIST if an SA between the addresses exists.
  */
 int
 pfkey_acquire(struct keyd *k, struct client *c, const struct key_msg *m)
 {
+	const struct sadb_x_sa2 *sa2 = (const void *)m->ext[SADB_X_EXT_SA2];
 	struct sockaddr_storage src, dst;
 	struct acquire *acq;
-	uint8_t proto;
+	uint8_t proto, mode = IPSEC_MODE_ANY;
+	uint32_t reqid = 0;
 
 	if (m->len == sizeof(struct sadb_msg)) {
 		if (m->base->sadb_msg_seq == 0 || m->base->sadb_msg_errno == 0)
@@ -249,8 +251,13 @@ pfkey_acquire(struct keyd *k, struct client *c, const struct key_msg *m)
 	if (sad_head_exists(&k->sad, proto, (struct sockaddr *)&src,
 	    (struct sockaddr *)&dst))
 		return EEXIST;
-	return keyd_acquire(k, proto, IPSEC_MODE_ANY, 0,
-	    (struct sockaddr *)&src, (struct sockaddr *)&dst, NULL);
+	/* SA2 names the mode and reqid the SA is wanted for. */
+	if (sa2 != NULL) {
+		mode = sa2->sadb_x_sa2_mode;
+		reqid = sa2->sadb_x_sa2_reqid;
+	}
+	return keyd_acquire(k, proto, mode, reqid, (struct sockaddr *)&src,
+	    (struct sockaddr *)&dst, NULL);
 }
 
 /* Drops pending ACQUIREs older than KEYD_ACQ_LIFETIME seconds. */
