@@ -13,13 +13,17 @@
         --fault icv flips the last bit of the ICV; --fault truncate keeps
         only the SPI, the sequence number and 4 more bytes; --fault dummy
         sends instead a dummy packet (next header 59, RFC 4303 section
-        2.6) of 20 bytes.
+        2.6) of 20 bytes.  --fault pad-middle, pad-last and pad-random
+        replace the pad bytes 1, 2, 3, ... before encryption: the fourth
+        becomes 0xff, the last becomes one less than the pad length, or
+        all become random bytes.
 
 Packets leave through a raw IP-protocol-50 socket, so the kernel adds the
 outer IP header.  Prints what it sent.
 """
 
 import argparse
+import os
 import socket
 import sys
 
@@ -58,6 +62,32 @@ def replay(args):
     return 1
 
 
+def damage_padding(sa, fault):
+    """Make sa's next encryption use the pad bytes fault asks for."""
+    pad = sa.crypt_algo.pad
+
+    def damaged(esp):
+        esp = pad(esp)
+        padding = bytearray(esp.padding)
+        if len(padding) < 4:
+            raise SystemExit("esp_inject.py: only %d pad bytes to damage"
+                             % len(padding))
+        if fault == "pad-middle":
+            padding[3] = 0xff
+        elif fault == "pad-last":
+            padding[-1] = len(padding) - 1
+        else:
+            padding = bytearray(os.urandom(len(padding)))
+            if padding[-1] == len(padding):
+                padding[-1] ^= 0x80
+        esp.padding = bytes(padding)
+        return esp
+
+    # The CryptAlgo object is shared, which is harmless in a script that
+    # sends one packet.
+    sa.crypt_algo.pad = damaged
+
+
 def craft(args):
     sa = make_sa(args.spi, args.src, args.dst, args.enc, args.enc_key,
                  args.auth, args.auth_key)
@@ -69,6 +99,8 @@ def craft(args):
         sa.tunnel_header = None
         inner = (IP(src=args.src, dst=args.dst, proto=59) /
                  Raw(bytes(20)))
+    if args.fault and args.fault.startswith("pad-"):
+        damage_padding(sa, args.fault)
     payload = bytearray(bytes(sa.encrypt(inner, seq_num=args.seq)[ESP]))
     if args.fault == "icv":
         payload[-1] ^= 0x01
@@ -97,7 +129,9 @@ def main():
     c.add_argument("--auth-key", default="")
     c.add_argument("--seq", type=int, required=True)
     c.add_argument("--ident", type=int, required=True)
-    c.add_argument("--fault", choices=("icv", "truncate", "dummy"))
+    c.add_argument("--fault", choices=("icv", "truncate", "dummy",
+                                       "pad-middle", "pad-last",
+                                       "pad-random"))
     args = p.parse_args()
     return replay(args) if args.mode == "replay" else craft(args)
 

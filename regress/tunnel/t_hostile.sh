@@ -10,140 +10,7 @@
 #
 
 . "$(atf_get_srcdir)/tunnel.subr"
-
-# hostile_hosts [ENC ENCBYTES AUTH AUTHBYTES [REPLAY]]: builds the tunnel
-# over IPv4 with AES-CBC and HMAC-SHA1 unless given other algorithms, and
-# sets the keys EK1, EK2 (A to B, B to A), AK1, AK2 and the algorithms ENC
-# and AUTH.  REPLAY is the setkey option for the replay window, -r 32
-# unless given.
-hostile_hosts()
-{
-	local ab ba replay=${5:--r 32}
-
-	ENC=${1:-aes-cbc} AUTH=${3:-hmac-sha1}
-	EK1=$(hexkey $ENC_HEX ${2:-16})
-	EK2=$(hexkey $ENC_HEX ${2:-16} flip)
-	AK1=$(hexkey $AUTH_HEX ${4:-20})
-	AK2=$(hexkey $AUTH_HEX ${4:-20} flip)
-	ab="$replay -E $ENC 0x$EK1"
-	ba="$replay -E $ENC 0x$EK2"
-	if [ "$AUTH" != none ]; then
-		ab="$ab -A $AUTH 0x$AK1"
-		ba="$ba -A $AUTH 0x$AK2"
-	fi
-	tunnel_hosts 4 "$ab" "$ba"
-	capture_start "$NS_A" "$VETH_A" wire.pcap
-}
-
-# inject NS ARGS...: runs esp_inject.py with ARGS in NS.
-inject()
-{
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" "$PYTHON" "$TNT_SRCDIR/esp_inject.py" "$@" \
-	    2> inject.err || atf_fail "esp_inject.py $1: $(cat inject.err)"
-}
-
-# craft FAULT SPI SEQ IDENT: sends from A to B an echo request with
-# identifier IDENT, encrypted with the keys of SA 10000 but SPI SPI and
-# sequence number SEQ, damaged as FAULT selects (none, icv or truncate).
-craft()
-{
-	local fault=
-
-	[ "$1" = none ] || fault="--fault $1"
-	inject "$NS_A" craft --spi $2 --src 192.168.0.3 --dst 192.168.0.5 \
-	    --enc $ENC --enc-key $EK1 --auth $AUTH --auth-key "$AK1" \
-	    --seq $3 --ident $4 $fault
-}
-
-# decrypt_wire: stops the capture and decrypts it with scapy into
-# wire.out (see esp_decrypt.py).
-decrypt_wire()
-{
-	capture_stop wire.pcap
-	"$PYTHON" "$TNT_SRCDIR/esp_decrypt.py" wire.pcap \
-	    "10000,192.168.0.3,192.168.0.5,$ENC,$EK1,$AUTH,$AK1" \
-	    "10001,192.168.0.5,192.168.0.3,$ENC,$EK2,$AUTH,$AK2" \
-	    > wire.out 2> decrypt.err ||
-	    atf_fail "esp_decrypt.py failed: $(cat decrypt.err)"
-	echo "=== scapy decryption of wire.pcap"
-	cat wire.out
-}
-
-# expect_replies IDENT N: fails unless exactly N decrypted echo replies
-# from B with identifier IDENT (any identifier if IDENT is "any") crossed
-# the wire.
-expect_replies()
-{
-	local n
-
-	n=$(awk -F'|' -v id="$1" '$6 == "192.168.0.5,172.16.0.5" &&
-	    $8 == "0" && (id == "any" || $10 == id)' wire.out | wc -l)
-	[ "$n" -eq "$2" ] ||
-	    atf_fail "$n echo replies with identifier $1 from B, expected $2"
-}
-
-# stats NS FILE: writes the statistics of every interface, SA and
-# interface-less drop in NS to FILE.
-stats()
-{
-	in_ns "$1" ifipsecctl -s > "$2" 2>&1 ||
-	    atf_fail "ifipsecctl -s in $1: $(cat "$2")"
-}
-
-# drops FILE REASON [SPI]: prints the sum of the "dropped, REASON: N"
-# counters in the statistics FILE.  Without SPI it adds up the records of
-# the interfaces and of "no interface", which count every dropped packet
-# once.  With SPI it reads that SA's record.
-drops()
-{
-	awk -v r="dropped, $2:" -v spi="${3:-}" '
-	    /^[^\t]/ {
-		on = (spi == "") ? ($0 !~ /^esp spi=/) : \
-		    index($0, "esp spi=" spi "(") == 1
-	    }
-	    on && index($0, r) { n += $NF }
-	    END { print n + 0 }' "$1"
-}
-
-# expect_drop NS REASON BEFORE [SPI]: fails unless the REASON drops of NS
-# grew by exactly one since the statistics in the file BEFORE, at the
-# interface level and, with SPI, in that SA's record too.
-expect_drop()
-{
-	local ns=$1 reason=$2 file=$3 spi=${4:-} before after i=0
-
-	before=$(drops "$file" "$reason")
-	# keyd may still be working on the packet on a busy machine.
-	while :; do
-		stats "$ns" stats.after
-		after=$(drops stats.after "$reason")
-		[ "$after" -le "$before" ] && [ $i -lt 30 ] || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "=== statistics in $ns"
-	cat stats.after
-	[ "$after" -eq $((before + 1)) ] ||
-	    atf_fail "drops for '$reason' in $ns: $before before, $after after"
-	[ -n "$spi" ] || return 0
-	before=$(drops "$file" "$reason" "$spi")
-	after=$(drops stats.after "$reason" "$spi")
-	[ "$after" -eq $((before + 1)) ] ||
-	    atf_fail "drops for '$reason' on SA $spi in $ns:" \
-	    "$before before, $after after"
-}
-
-# still_working: fails unless both keyd run and pings pass both ways.
-still_working()
-{
-	keyd_alive "$NS_A"
-	keyd_alive "$NS_B"
-	ping_ok "$NS_A" 172.16.0.5 2
-	ping_ok "$NS_B" 172.16.0.3 2
-}
+. "$(atf_get_srcdir)/hostile.subr"
 
 atf_test_case replay_request cleanup
 replay_request_head()
@@ -294,6 +161,46 @@ unknown_spi_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case pad_last cleanup
+pad_last_head()
+{
+	atf_set descr "A packet whose last pad byte is not the pad length is" \
+	    "dropped"
+	atf_set require.user root
+	atf_set timeout 90
+}
+pad_last_body()
+{
+	hostile_hosts
+	fault_test "invalid padding" pad-last 10000 10000
+}
+pad_last_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case random_pad cleanup
+random_pad_head()
+{
+	atf_set descr "An SA with -f random-pad takes in random pad bytes"
+	atf_set require.user root
+	atf_set timeout 90
+}
+random_pad_body()
+{
+	hostile_hosts aes-cbc 16 hmac-sha1 20 "-r 32 -f random-pad"
+	ping_ok "$NS_A" 172.16.0.5 3
+	craft pad-random 10000 20 4701
+	sleep 1
+	decrypt_wire
+	expect_replies 4701 1
+	still_working
+}
+random_pad_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_test_case dummy cleanup
 dummy_head()
 {
@@ -386,6 +293,8 @@ window_1024_cleanup()
 
 atf_init_test_cases()
 {
+	atf_add_test_case pad_last
+	atf_add_test_case random_pad
 	atf_add_test_case dummy
 	atf_add_test_case window_32
 	atf_add_test_case window_1024
