@@ -63,7 +63,7 @@ def replay(args):
 
 
 def damage_padding(sa, fault):
-    """Make sa's next encryption use the pad bytes fault asks for."""
+    """Make sa's next encryption use the pad bytes that fault selects."""
     pad = sa.crypt_algo.pad
 
     def damaged(esp):
