@@ -1,12 +1,16 @@
 #! /usr/bin/env atf-sh
 #
 # Hostile ESP sent to a keyd host: a replayed packet, a packet with a
-# damaged ICV, a truncated packet and a packet with an unknown SPI.  Each
-# must be dropped without a reply, counted under its reason in
-# ifipsecctl's statistics, and leave keyd running and the tunnel working.
+# damaged ICV, a truncated packet, a packet with an unknown SPI, bad
+# padding or the wrong destination.  Each must be dropped without a
+# reply, counted under its reason in ifipsecctl's statistics, and leave
+# keyd running and the tunnel working.  Packets FreeBSD takes in (random
+# pad bytes on a random-pad SA, another source address) must get a reply,
+# and dummy packets and the replay window must behave as FreeBSD's.
 #
-# The SAs use a 32-byte (256-packet) anti-replay window.  Hostile packets
-# come from host A's namespace, or from B's for A, with scapy.
+# The SAs use a 32-byte (256-packet) anti-replay window unless a case
+# says otherwise.  Packets come from host A's namespace, or from B's for
+# A, made with scapy.
 #
 
 . "$(atf_get_srcdir)/tunnel.subr"
@@ -201,6 +205,56 @@ random_pad_cleanup()
 	tnt_cleanup
 }
 
+atf_test_case other_destination cleanup
+other_destination_head()
+{
+	atf_set descr "ESP sent to another address of B than the SA's is" \
+	    "dropped"
+	atf_set require.user root
+	atf_set timeout 90
+}
+other_destination_body()
+{
+	hostile_hosts
+	ip -n "$NS_B" addr add 192.168.0.6/24 dev "$VETH_B"
+	ping_ok "$NS_A" 172.16.0.5 3
+	stats "$NS_B" stats.before
+	craft none 10000 20 4901 192.168.0.3 192.168.0.6
+	sleep 1
+	expect_drop "$NS_B" "SA state or address mismatch" stats.before 10000
+	decrypt_wire
+	expect_replies 4901 0
+	still_working
+}
+other_destination_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case other_source cleanup
+other_source_head()
+{
+	atf_set descr "ESP from another source than the SA's is taken in, as" \
+	    "FreeBSD finds SAs by SPI and destination"
+	atf_set require.user root
+	atf_set timeout 90
+}
+other_source_body()
+{
+	hostile_hosts
+	ip -n "$NS_A" addr add 192.168.0.4/24 dev "$VETH_A"
+	ping_ok "$NS_A" 172.16.0.5 3
+	craft none 10000 20 4902 192.168.0.4 192.168.0.5
+	sleep 1
+	decrypt_wire
+	expect_replies 4902 1
+	still_working
+}
+other_source_cleanup()
+{
+	tnt_cleanup
+}
+
 atf_test_case dummy cleanup
 dummy_head()
 {
@@ -295,6 +349,8 @@ atf_init_test_cases()
 {
 	atf_add_test_case pad_last
 	atf_add_test_case random_pad
+	atf_add_test_case other_destination
+	atf_add_test_case other_source
 	atf_add_test_case dummy
 	atf_add_test_case window_32
 	atf_add_test_case window_1024
