@@ -562,6 +562,9 @@ send a SPDADD $SEL policy="out discard" lh=2
 recv a
 drain b
 drain c
+echo == dump-before
+send a SPDDUMP
+recv a
 echo == expire
 recv c 5000
 echo == unregistered
@@ -573,6 +576,7 @@ recv a
 EOF
 	expect_in out add '^a: msg type=X_SPDADD errno=0 '
 	expect_in out add '^a:   lifetime_hard alloc=0 bytes=0 add=2 use=0$'
+	expect_ext_order sect.add a "policy lifetime_hard src dst"
 	expect_in out expire '^c: msg type=X_SPDEXPIRE errno=0 '
 	expect_in out expire '^c:   lifetime_hard alloc=0 bytes=0 add=2 use=0$'
 	expect_in out expire '^c:   policy type=discard dir=out scope=global id=1 '
@@ -582,6 +586,10 @@ EOF
 	expect_in out unregistered '^a: none$'
 	expect_in out unregistered '^b: none$'
 	expect_in out dump '^a: msg type=X_SPDDUMP errno=ENOENT '
+	# FreeBSD's key_setdumpsp() puts the current and hard lifetimes of a
+	# policy after the policy.
+	section out dump-before | grep '^a:' > dump-before.a
+	expect_ext_order dump-before.a a "src dst policy lifetime_current lifetime_hard"
 }
 spd_lifetime_cleanup()
 {
