@@ -533,6 +533,8 @@ EOF
 	expect_in out getspi-sa2 '^a:   sa2 mode=tunnel reqid=9 '
 	# An UPDATE naming a reqid the larval SA lacks does not match it.
 	expect_in out reqid-mismatch '^a: msg type=UPDATE errno=ESRCH '
+	section out get-lifetimes | grep '^a:' > get-lifetimes.a
+	expect_ext_order get-lifetimes.a a "sa sa2 lifetime_hard lifetime_soft lifetime_current src dst key_encrypt"
 }
 update_cleanup()
 {
