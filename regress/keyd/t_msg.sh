@@ -145,6 +145,9 @@ recvall c 500
 recvall b 300
 recvall d 300
 recvall a 300
+echo == again
+send a ACQUIRE satype=esp $SA_ADDRS ext=13:00000000
+expect-none c 300
 echo == with-reqid
 send a ACQUIRE satype=esp src=192.168.0.3 dst=192.168.0.7 mode=tunnel reqid=7 ext=13:00000000
 recvall c 500
@@ -172,6 +175,9 @@ EOF
 	# FreeBSD's key_acquire2() sends no reply to an unregistered sender.
 	expect_in out acquire '^a: received 0$'
 	expect_in out with-sa '^a: msg type=ACQUIRE errno=EEXIST '
+	# A second ACQUIRE for the same SA index is held back, as FreeBSD's
+	# key_getacq() does until net.key.blockacq_count more requests.
+	expect_in out again '^c: none$'
 	# A bare header with seq and errno reports a key manager's failure
 	# and gets no reply.
 	expect_in out failure-report '^a: none$'
