@@ -15,7 +15,9 @@
  */
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <netinet/in.h>
+#include <linux/virtio_net.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -26,8 +28,10 @@
 #include "esp.h"
 #include "replay.h"
 
-#define DP_BATCH		64
+#define DP_BATCH		NETIO_BATCH
 #define DP_BUFSIZE		(65536 + 256)
+#define DP_TXSLOT		(9216 + 256)	/* an inner packet and ESP */
+#define VNET_HDRLEN		GRO_VNET_HDRLEN
 #define ETHER_HDRLEN		14
 #define ETHERTYPE_IPV4		0x0800
 #define ETHERTYPE_IPV6		0x86dd
@@ -47,25 +51,65 @@ struct sa_dp {
 static struct log_rate in_rate;
 static struct log_rate out_rate;
 
+/*
+ * ESP packets of one interface waiting for one sendmmsg().  Slot i holds
+ * packet i; its SA and inner length are kept for the counters, which are
+ * updated once the packet is sent.  The queue is flushed before the event
+ * handler returns, so the SAs cannot go away meanwhile.
+ */
+static struct {
+	uint8_t *slot[DP_BATCH];
+	struct iovec iov[DP_BATCH];
+	struct sa *sa[DP_BATCH];
+	size_t inner[DP_BATCH];
+	int n;
+	struct ipsec_if *ifp;
+} txq;
+
+/* Buffers that one recvmmsg() fills, and received TCP being joined. */
+static uint8_t *rxslot[DP_BATCH];
+static struct gro gro;
+static uint64_t gro_packets;		/* inner packets in gro */
+static uint64_t gro_bytes;
+
 void
 dataplane_init(struct keyd *k)
 {
+	int i;
+
 	if ((k->pkt = malloc(DP_BUFSIZE)) == NULL ||
-	    (k->out = malloc(DP_BUFSIZE)) == NULL)
+	    (k->out = malloc(DP_BUFSIZE)) == NULL ||
+	    (gro.buf = malloc(GRO_HEADROOM + GRO_MAXLEN)) == NULL)
 		fatal("malloc");
+	for (i = 0; i < DP_BATCH; i++)
+		if ((txq.slot[i] = malloc(DP_TXSLOT)) == NULL ||
+		    (rxslot[i] = malloc(DP_BUFSIZE)) == NULL)
+			fatal("malloc");
 }
 
 void
 dataplane_shutdown(struct keyd *k)
 {
+	int i;
+
 	/* Decrypted packets passed through these buffers. */
 	if (k->pkt != NULL)
 		key_wipe(k->pkt, DP_BUFSIZE);
 	if (k->out != NULL)
 		key_wipe(k->out, DP_BUFSIZE);
+	if (gro.buf != NULL)
+		key_wipe(gro.buf, GRO_HEADROOM + GRO_MAXLEN);
 	free(k->pkt);
 	free(k->out);
-	k->pkt = k->out = NULL;
+	free(gro.buf);
+	k->pkt = k->out = gro.buf = NULL;
+	for (i = 0; i < DP_BATCH; i++) {
+		if (txq.slot[i] != NULL)
+			key_wipe(txq.slot[i], DP_TXSLOT);
+		free(txq.slot[i]);
+		free(rxslot[i]);
+		txq.slot[i] = rxslot[i] = NULL;
+	}
 }
 
 static void
@@ -181,30 +225,87 @@ outer_hdrlen(const struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET6 ? 40 : 20;
 }
 
-/* Encrypts one inner packet for ifp's tunnel and sends it. */
+/* Sends the queued ESP packets and counts them. */
 static void
-output(struct keyd *k, struct ipsec_if *ifp, const uint8_t *ip, size_t len,
-    bool v6)
+tx_flush(struct keyd *k)
+{
+	struct ipsec_if *ifp = txq.ifp;
+	const struct sockaddr *src, *dst;
+	int err[DP_BATCH], i, n = txq.n;
+	size_t esplen;
+	struct sa *sa;
+
+	if (n == 0)
+		return;
+	txq.n = 0;
+	src = (const struct sockaddr *)&ifp->src;
+	dst = (const struct sockaddr *)&ifp->dst;
+	(void)netio_send_batch(k, src, dst, txq.iov, n, err);
+	for (i = 0; i < n; i++) {
+		sa = txq.sa[i];
+		if (err[i] != 0) {
+			if (log_ratelimit(&out_rate, 5, 60))
+				log_warnx("%s: sending ESP (SPI 0x%08x): %s",
+				    ifp->name, sa->spi, strerror(err[i]));
+			drop(k, ifp, sa->dp, SADB_X_IF_STAT_DROP_SEND);
+			continue;
+		}
+		esplen = txq.iov[i].iov_len;
+		capture_esp(ifp->cap, src, dst, txq.slot[i], esplen);
+		capture_esp(k->cap, src, dst, txq.slot[i], esplen);
+		sad_account(sa, outer_hdrlen(&ifp->src) + esplen);
+		((struct sa_dp *)sa->dp)->stats[SADB_X_IF_STAT_OPACKETS]++;
+		((struct sa_dp *)sa->dp)->stats[SADB_X_IF_STAT_OBYTES] +=
+		    outer_hdrlen(&ifp->src) + esplen;
+		ifp->stats[SADB_X_IF_STAT_OPACKETS]++;
+		ifp->stats[SADB_X_IF_STAT_OBYTES] += txq.inner[i];
+	}
+}
+
+/*
+ * Returns the outbound SA of ifp's tunnel with its data-plane state in
+ * *dpp, or NULL after counting the drop (and asking key managers for an
+ * SA when there is none).
+ */
+static struct sa *
+out_sa(struct keyd *k, struct ipsec_if *ifp, bool v6, struct sa_dp **dpp)
 {
 	const struct sockaddr *src = (const struct sockaddr *)&ifp->src;
 	const struct sockaddr *dst = (const struct sockaddr *)&ifp->dst;
 	struct sa_dp *dp;
 	struct sa *sa;
-	uint64_t seq;
-	size_t esplen;
-	int rc;
 
 	sa = sad_lookup_out(&k->sad, src, dst, IPPROTO_ESP, ifp->reqid);
 	if (sa == NULL) {
 		keyd_acquire(k, IPPROTO_ESP, IPSEC_MODE_TUNNEL, ifp->reqid,
 		    src, dst, ifp->sp[v6 ? IFNET_SP_OUT6 : IFNET_SP_OUT4]);
 		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_NOSA);
-		return;
+		return NULL;
 	}
 	if ((dp = dp_get(sa)) == NULL || !dp->ready) {
 		drop(k, ifp, dp, SADB_X_IF_STAT_DROP_ENCRYPT);
-		return;
+		return NULL;
 	}
+	*dpp = dp;
+	return sa;
+}
+
+/*
+ * Encrypts the inner packet of len bytes that lies in out at the offset
+ * of sa's ESP payload, in place, and sends it: at once from k->out, or
+ * queued from a slot of txq.
+ */
+static void
+seal(struct keyd *k, struct ipsec_if *ifp, struct sa *sa, struct sa_dp *dp,
+    uint8_t *out, size_t cap, size_t len, bool v6)
+{
+	const struct sockaddr *src = (const struct sockaddr *)&ifp->src;
+	const struct sockaddr *dst = (const struct sockaddr *)&ifp->dst;
+	const uint8_t *ip = out + esp_header_len(&dp->esp);
+	uint64_t seq;
+	size_t esplen;
+	int rc;
+
 	if (replay_counter_next(&dp->counter, &seq) != 0) {
 		if (log_ratelimit(&out_rate, 5, 60))
 			log_warnx("SA SPI 0x%08x: sequence numbers used up; "
@@ -215,13 +316,22 @@ output(struct keyd *k, struct ipsec_if *ifp, const uint8_t *ip, size_t len,
 	}
 	sa->seq = seq;
 	rc = esp_encrypt(&dp->esp, sa->spi, seq, v6 ? NH_IPV6 : NH_IPV4, ip,
-	    len, k->out, DP_BUFSIZE, (int)(sa->flags & ESP_PAD_MASK),
-	    &esplen);
+	    len, out, cap, (int)(sa->flags & ESP_PAD_MASK), &esplen);
 	if (rc != ESP_OK) {
 		if (log_ratelimit(&out_rate, 5, 60))
 			log_warnx("SA SPI 0x%08x: encryption failed: %s",
 			    sa->spi, esp_strerror(rc));
 		drop(k, ifp, dp, SADB_X_IF_STAT_DROP_ENCRYPT);
+		return;
+	}
+	if (out != k->out) {
+		txq.iov[txq.n].iov_base = out;
+		txq.iov[txq.n].iov_len = esplen;
+		txq.sa[txq.n] = sa;
+		txq.inner[txq.n] = len;
+		txq.ifp = ifp;
+		if (++txq.n == DP_BATCH)
+			tx_flush(k);
 		return;
 	}
 	if (netio_send(k, src, dst, k->out, esplen) == -1) {
@@ -240,19 +350,92 @@ output(struct keyd *k, struct ipsec_if *ifp, const uint8_t *ip, size_t len,
 	ifp->stats[SADB_X_IF_STAT_OBYTES] += len;
 }
 
-/* Handles one frame read from ifp's TAP. */
-static void
-tap_frame(struct keyd *k, struct ipsec_if *ifp, const uint8_t *frame,
-    size_t n)
+/* Returns a free slot of txq with room for len bytes and ESP, or NULL. */
+static uint8_t *
+tx_slot(const struct sa_dp *dp, size_t len)
 {
+	if (len + esp_overhead_max(&dp->esp) > DP_TXSLOT)
+		return NULL;
+	return txq.slot[txq.n];
+}
+
+/* Encrypts one inner packet for ifp's tunnel and sends it. */
+static void
+output(struct keyd *k, struct ipsec_if *ifp, const uint8_t *ip, size_t len,
+    bool v6)
+{
+	struct sa_dp *dp;
+	struct sa *sa;
+	uint8_t *out;
+	size_t cap = DP_TXSLOT;
+
+	if ((sa = out_sa(k, ifp, v6, &dp)) == NULL)
+		return;
+	if ((out = tx_slot(dp, len)) == NULL) {
+		tx_flush(k);
+		out = k->out;
+		cap = DP_BUFSIZE;
+	}
+	memcpy(out + esp_header_len(&dp->esp), ip, len);
+	seal(k, ifp, sa, dp, out, cap, len, v6);
+}
+
+/*
+ * Cuts a TSO packet into the segments the kernel would have sent, each
+ * written straight to the place of its ESP payload, and sends them.
+ */
+static void
+output_tso(struct keyd *k, struct ipsec_if *ifp,
+    const struct virtio_net_hdr *h, const uint8_t *ip, size_t len, bool v6)
+{
+	struct sa_dp *dp = NULL;
+	struct sa *sa = NULL;
+	struct tso t;
+	size_t hdrlen = 0, seglen;
+	uint8_t *out;
+
+	if (tso_init(&t, h, ip, len, v6) == -1) {
+		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_MALFORMED);
+		return;
+	}
+	for (;;) {
+		if (ifp->has_tunnel && sa == NULL) {
+			if ((sa = out_sa(k, ifp, v6, &dp)) == NULL)
+				return;
+			hdrlen = esp_header_len(&dp->esp);
+		}
+		out = txq.slot[txq.n];
+		seglen = tso_next(&t, out + hdrlen, DP_TXSLOT - hdrlen -
+		    (dp != NULL ? esp_overhead_max(&dp->esp) : 0));
+		if (seglen == 0)
+			break;
+		capture_clear(k, ifp, out + hdrlen, seglen);
+		if (!ifp->has_tunnel) {
+			drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_NOTUNNEL);
+			continue;
+		}
+		seal(k, ifp, sa, dp, out, DP_TXSLOT, seglen, v6);
+	}
+	if (t.off < t.paylen)
+		drop(k, ifp, dp, SADB_X_IF_STAT_DROP_MALFORMED);
+}
+
+/* Handles one frame, with its virtio-net header, read from ifp's TAP. */
+static void
+tap_frame(struct keyd *k, struct ipsec_if *ifp, uint8_t *buf, size_t n)
+{
+	struct virtio_net_hdr h;
+	uint8_t *frame = buf + VNET_HDRLEN;
 	uint16_t type;
 	size_t len;
 	bool v6;
 
-	if (n < ETHER_HDRLEN) {
+	if (n < VNET_HDRLEN + ETHER_HDRLEN) {
 		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_MALFORMED);
 		return;
 	}
+	memcpy(&h, buf, sizeof(h));
+	n -= VNET_HDRLEN;
 	type = (uint16_t)(frame[12] << 8 | frame[13]);
 	if (type != ETHERTYPE_IPV4 && type != ETHERTYPE_IPV6) {
 		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_NOTIP);
@@ -261,6 +444,15 @@ tap_frame(struct keyd *k, struct ipsec_if *ifp, const uint8_t *frame,
 	v6 = type == ETHERTYPE_IPV6;
 	len = ip_length(frame + ETHER_HDRLEN, n - ETHER_HDRLEN, v6);
 	if (len == 0) {
+		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_MALFORMED);
+		return;
+	}
+	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		output_tso(k, ifp, &h, frame + ETHER_HDRLEN, len, v6);
+		return;
+	}
+	if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    offload_csum_complete(&h, frame, ETHER_HDRLEN + len) == -1) {
 		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_MALFORMED);
 		return;
 	}
@@ -285,10 +477,11 @@ dataplane_tap_event(struct keyd *k, struct ipsec_if *ifp)
 			if (errno != EAGAIN && errno != EINTR &&
 			    log_ratelimit(&out_rate, 5, 60))
 				log_warn("%s: read", ifp->name);
-			return;
+			break;
 		}
 		tap_frame(k, ifp, k->pkt, (size_t)n);
 	}
+	tx_flush(k);
 }
 
 static int
@@ -320,11 +513,16 @@ log_in_drop(const struct sa *sa, const char *why)
 	in_rate.suppressed = 0;
 }
 
-/* Writes a decrypted inner packet into ifp's TAP. */
+/*
+ * Writes the frame at buf into ifp's TAP: a virtio-net header, room for
+ * the Ethernet header, then an IP packet of len bytes.  It carries
+ * npackets inner packets of nbytes in all, for the counters.
+ */
 static void
-deliver_inner(struct keyd *k, struct ipsec_if *ifp, uint8_t *frame,
-    size_t len, bool v6)
+tap_write(struct ipsec_if *ifp, uint8_t *buf, size_t len, bool v6,
+    uint64_t npackets, uint64_t nbytes)
 {
+	uint8_t *frame = buf + VNET_HDRLEN;
 	uint16_t type = v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
 
 	/* The kernel drops unicast frames not addressed to the TAP's MAC. */
@@ -333,13 +531,52 @@ deliver_inner(struct keyd *k, struct ipsec_if *ifp, uint8_t *frame,
 	frame[11] ^= 1;
 	frame[12] = (uint8_t)(type >> 8);
 	frame[13] = (uint8_t)type;
-	capture_clear(k, ifp, frame + ETHER_HDRLEN, len);
-	if (write(ifp->tapfd, frame, ETHER_HDRLEN + len) == -1) {
-		drop(k, ifp, NULL, SADB_X_IF_STAT_DROP_WRITE);
+	if (write(ifp->tapfd, buf, VNET_HDRLEN + ETHER_HDRLEN + len) == -1) {
+		ifp->stats[SADB_X_IF_STAT_DROP_WRITE] += npackets;
 		return;
 	}
-	ifp->stats[SADB_X_IF_STAT_IPACKETS]++;
-	ifp->stats[SADB_X_IF_STAT_IBYTES] += len;
+	ifp->stats[SADB_X_IF_STAT_IPACKETS] += npackets;
+	ifp->stats[SADB_X_IF_STAT_IBYTES] += nbytes;
+}
+
+/* Writes the joined packet waiting in gro, if any, and wipes it. */
+static void
+gro_flush(void)
+{
+	struct ipsec_if *ifp = gro.owner;
+	bool v6 = gro.v6;
+	size_t len;
+
+	if (gro.len == 0)
+		return;
+	len = gro_finish(&gro);
+	tap_write(ifp, gro.buf, len, v6, gro_packets, gro_bytes);
+	key_wipe(gro.buf, GRO_HEADROOM + len);
+	gro_packets = gro_bytes = 0;
+}
+
+/*
+ * Passes a decrypted inner packet, which lies in buf after GRO_HEADROOM
+ * bytes, to ifp's TAP: joined to the TCP segments before it, kept to be
+ * joined with the next ones, or written alone.
+ */
+static void
+deliver_inner(struct keyd *k, struct ipsec_if *ifp, uint8_t *buf,
+    size_t len, bool v6)
+{
+	const uint8_t *ip = buf + GRO_HEADROOM;
+
+	capture_clear(k, ifp, ip, len);
+	if (!gro_merge(&gro, ifp, ip, len, v6)) {
+		gro_flush();
+		if (!gro_start(&gro, ifp, ip, len, v6)) {
+			memset(buf, 0, VNET_HDRLEN);
+			tap_write(ifp, buf, len, v6, 1, len);
+			return;
+		}
+	}
+	gro_packets++;
+	gro_bytes += len;
 }
 
 /* Captures a received ESP packet with its outer header. */
@@ -406,9 +643,9 @@ input(struct keyd *k, struct netio_pkt *p)
 		log_in_drop(sa, replay_strerror(rc));
 		return;
 	}
-	inner = k->out + ETHER_HDRLEN;
+	inner = k->out + GRO_HEADROOM;
 	rc = esp_decrypt(&dp->esp, p->esp, p->esplen, (uint32_t)(seq >> 32),
-	    inner, DP_BUFSIZE - ETHER_HDRLEN, &nh, &plen);
+	    inner, DP_BUFSIZE - GRO_HEADROOM, &nh, &plen);
 	if (rc != ESP_OK) {
 		drop(k, ifp, dp, decrypt_reason(rc));
 		log_in_drop(sa, esp_strerror(rc));
@@ -447,18 +684,18 @@ input(struct keyd *k, struct netio_pkt *p)
 void
 dataplane_raw_event(struct keyd *k, int fd)
 {
-	struct netio_pkt p;
-	int i, rc;
+	struct netio_pkt p[DP_BATCH];
+	int i, n;
 
-	for (i = 0; i < DP_BATCH; i++) {
-		rc = netio_recv(k, fd, k->pkt, DP_BUFSIZE, &p);
-		if (rc == -1) {
-			if (errno != EAGAIN && errno != EINTR &&
-			    log_ratelimit(&in_rate, 10, 60))
-				log_warn("raw ESP socket: recvmsg");
-			return;
-		}
-		if (rc == 1)
-			input(k, &p);
+	n = netio_recv_batch(k, fd, rxslot, DP_BUFSIZE, p, DP_BATCH);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    log_ratelimit(&in_rate, 10, 60))
+			log_warn("raw ESP socket: recvmmsg");
+		return;
 	}
+	for (i = 0; i < n; i++)
+		if (p[i].esp != NULL)
+			input(k, &p[i]);
+	gro_flush();
 }

@@ -113,43 +113,39 @@ netio_close(struct keyd *k)
 	k->raw4 = k->raw6 = -1;
 }
 
+union pktinfo_control {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
 /*
- * Sends one ESP packet (len bytes from the SPI on) from src to dst, the
- * tunnel endpoints.  Returns 0, or -1 with errno set.
+ * Fills mh with the destination and the source address (as packet info)
+ * of ESP from src to dst, using the storage of to and control.  Returns
+ * the raw socket to send on, or -1 with errno set.
  */
-int
-netio_send(struct keyd *k, const struct sockaddr *src,
-    const struct sockaddr *dst, const void *buf, size_t len)
+static int
+send_header(struct keyd *k, const struct sockaddr *src,
+    const struct sockaddr *dst, struct msghdr *mh,
+    struct sockaddr_storage *to, union pktinfo_control *control)
 {
-	union {
-		struct cmsghdr align;
-		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} control;
-	struct sockaddr_storage to;
 	struct cmsghdr *cm;
-	struct msghdr mh;
-	struct iovec iov;
 	int fd;
 
-	memset(&mh, 0, sizeof(mh));
-	memset(&control, 0, sizeof(control));
-	memset(&to, 0, sizeof(to));
-	iov.iov_base = (void *)(uintptr_t)buf;
-	iov.iov_len = len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_name = &to;
-	mh.msg_control = control.buf;
-	cm = (struct cmsghdr *)(void *)control.buf;
+	memset(mh, 0, sizeof(*mh));
+	memset(control, 0, sizeof(*control));
+	memset(to, 0, sizeof(*to));
+	mh->msg_name = to;
+	mh->msg_control = control->buf;
+	cm = (struct cmsghdr *)(void *)control->buf;
 	if (dst->sa_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&to;
+		struct sockaddr_in *sin = (struct sockaddr_in *)to;
 		struct in_pktinfo pi;
 
 		fd = k->raw4;
 		sin->sin_family = AF_INET;
 		sin->sin_addr = ((const struct sockaddr_in *)(const void *)
 		    dst)->sin_addr;
-		mh.msg_namelen = sizeof(*sin);
+		mh->msg_namelen = sizeof(*sin);
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi_spec_dst = ((const struct sockaddr_in *)(const void *)
 		    src)->sin_addr;
@@ -157,9 +153,9 @@ netio_send(struct keyd *k, const struct sockaddr *src,
 		cm->cmsg_type = IP_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
 	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&to;
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)to;
 		const struct sockaddr_in6 *s6 = (const void *)src;
 		struct in6_pktinfo pi;
 
@@ -169,7 +165,7 @@ netio_send(struct keyd *k, const struct sockaddr *src,
 		    dst)->sin6_addr;
 		sin6->sin6_scope_id = ((const struct sockaddr_in6 *)
 		    (const void *)dst)->sin6_scope_id;
-		mh.msg_namelen = sizeof(*sin6);
+		mh->msg_namelen = sizeof(*sin6);
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi6_addr = s6->sin6_addr;
 		pi.ipi6_ifindex = s6->sin6_scope_id;
@@ -177,15 +173,86 @@ netio_send(struct keyd *k, const struct sockaddr *src,
 		cm->cmsg_type = IPV6_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
 	}
-	if (fd == -1) {
+	if (fd == -1)
 		errno = EAFNOSUPPORT;
+	return fd;
+}
+
+/*
+ * Sends one ESP packet (len bytes from the SPI on) from src to dst, the
+ * tunnel endpoints.  Returns 0, or -1 with errno set.
+ */
+int
+netio_send(struct keyd *k, const struct sockaddr *src,
+    const struct sockaddr *dst, const void *buf, size_t len)
+{
+	union pktinfo_control control;
+	struct sockaddr_storage to;
+	struct msghdr mh;
+	struct iovec iov;
+	int fd;
+
+	if ((fd = send_header(k, src, dst, &mh, &to, &control)) == -1)
 		return -1;
-	}
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
 	if (sendmsg(fd, &mh, MSG_DONTWAIT) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * Sends the n ESP packets of iov (at most NETIO_BATCH) from src to dst
+ * with as few system calls as the socket allows.  Stores 0 or the errno
+ * of each packet in err[i].  A full send buffer (EAGAIN, ENOBUFS) fails
+ * the packet and all after it.  Returns the number sent.
+ */
+int
+netio_send_batch(struct keyd *k, const struct sockaddr *src,
+    const struct sockaddr *dst, struct iovec *iov, int n, int *err)
+{
+	union pktinfo_control control;
+	struct mmsghdr mm[NETIO_BATCH];
+	struct sockaddr_storage to;
+	struct msghdr mh;
+	int fd, i, done = 0, sent = 0, rc;
+
+	if (n > NETIO_BATCH)
+		n = NETIO_BATCH;
+	if ((fd = send_header(k, src, dst, &mh, &to, &control)) == -1) {
+		for (i = 0; i < n; i++)
+			err[i] = errno;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		mm[i].msg_hdr = mh;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_len = 0;
+		err[i] = 0;
+	}
+	while (done < n) {
+		rc = sendmmsg(fd, mm + done, (unsigned int)(n - done),
+		    MSG_DONTWAIT);
+		if (rc > 0) {
+			done += rc;
+			sent += rc;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == ENOBUFS) {
+			for (i = done; i < n; i++)
+				err[i] = errno;
+			break;
+		}
+		err[done++] = errno;
+	}
+	return sent;
 }
 
 /* Splits a received IPv4 packet: the header is part of what raw gives. */
@@ -236,6 +303,45 @@ ipv6_dst(struct msghdr *mh, struct sockaddr_in6 *dst)
 }
 
 /*
+ * Splits the packet of n bytes that recvmsg() stored in buf with mh.
+ * Returns 1 with the packet in *p, or 0 for a packet too malformed to
+ * attribute (counted in k->stats).
+ */
+static int
+parse_received(struct keyd *k, int fd, struct msghdr *mh, uint8_t *buf,
+    size_t n, struct netio_pkt *p)
+{
+	struct sockaddr_in6 *from = mh->msg_name;
+
+	if (mh->msg_flags & MSG_TRUNC) {
+		k->stats[SADB_X_IF_STAT_DROP_MALFORMED]++;
+		return 0;
+	}
+	if (fd == k->raw4) {
+		if (parse_ipv4(buf, n, p) == -1) {
+			k->stats[SADB_X_IF_STAT_DROP_MALFORMED]++;
+			return 0;
+		}
+		return 1;
+	}
+	memset(p, 0, sizeof(*p));
+	if (mh->msg_namelen < sizeof(*from) || from->sin6_family != AF_INET6 ||
+	    ipv6_dst(mh, (struct sockaddr_in6 *)&p->dst) == -1) {
+		k->stats[SADB_X_IF_STAT_DROP_MALFORMED]++;
+		return 0;
+	}
+	from->sin6_port = 0;
+	from->sin6_flowinfo = 0;
+	if (!IN6_IS_ADDR_LINKLOCAL(&from->sin6_addr))
+		from->sin6_scope_id = 0;
+	memcpy(&p->src, from, sizeof(*from));
+	p->esp = buf;
+	p->esplen = n;
+	p->wirelen = n + 40;
+	return 1;
+}
+
+/*
  * Receives one packet from raw socket fd into buf.  Returns 1 with the
  * packet in *p, 0 for a packet too malformed to attribute (counted in
  * k->stats), or -1 with errno set (EAGAIN when none is waiting).
@@ -244,10 +350,7 @@ int
 netio_recv(struct keyd *k, int fd, uint8_t *buf, size_t cap,
     struct netio_pkt *p)
 {
-	union {
-		struct cmsghdr align;
-		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} control;
+	union pktinfo_control control;
 	struct sockaddr_in6 from;
 	struct msghdr mh;
 	struct iovec iov;
@@ -264,30 +367,45 @@ netio_recv(struct keyd *k, int fd, uint8_t *buf, size_t cap,
 	mh.msg_controllen = sizeof(control.buf);
 	if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) == -1)
 		return -1;
-	if (mh.msg_flags & MSG_TRUNC) {
-		k->stats[SADB_X_IF_STAT_DROP_MALFORMED]++;
-		return 0;
+	return parse_received(k, fd, &mh, buf, (size_t)n, p);
+}
+
+/*
+ * Receives up to n packets (at most NETIO_BATCH) from raw socket fd with
+ * one system call, packet i into bufs[i] of cap bytes.  A packet stored
+ * in p[i] with esp NULL was too malformed to attribute and is counted in
+ * k->stats.  Returns the number received, or -1 with errno set (EAGAIN
+ * when none is waiting).
+ */
+int
+netio_recv_batch(struct keyd *k, int fd, uint8_t *const *bufs, size_t cap,
+    struct netio_pkt *p, int n)
+{
+	union pktinfo_control control[NETIO_BATCH];
+	struct sockaddr_in6 from[NETIO_BATCH];
+	struct mmsghdr mm[NETIO_BATCH];
+	struct iovec iov[NETIO_BATCH];
+	int i, got;
+
+	if (n > NETIO_BATCH)
+		n = NETIO_BATCH;
+	memset(mm, 0, sizeof(mm[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = cap;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		mm[i].msg_hdr.msg_control = control[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(control[i].buf);
 	}
-	if (fd == k->raw4) {
-		if (parse_ipv4(buf, (size_t)n, p) == -1) {
-			k->stats[SADB_X_IF_STAT_DROP_MALFORMED]++;
-			return 0;
-		}
-		return 1;
-	}
-	memset(p, 0, sizeof(*p));
-	if (mh.msg_namelen < sizeof(from) || from.sin6_family != AF_INET6 ||
-	    ipv6_dst(&mh, (struct sockaddr_in6 *)&p->dst) == -1) {
-		k->stats[SADB_X_IF_STAT_DROP_MALFORMED]++;
-		return 0;
-	}
-	from.sin6_port = 0;
-	from.sin6_flowinfo = 0;
-	if (!IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr))
-		from.sin6_scope_id = 0;
-	memcpy(&p->src, &from, sizeof(from));
-	p->esp = buf;
-	p->esplen = (size_t)n;
-	p->wirelen = (size_t)n + 40;
-	return 1;
+	got = recvmmsg(fd, mm, (unsigned int)n, MSG_DONTWAIT, NULL);
+	if (got == -1)
+		return -1;
+	for (i = 0; i < got; i++)
+		if (parse_received(k, fd, &mm[i].msg_hdr, bufs[i],
+		    mm[i].msg_len, &p[i]) == 0)
+			p[i].esp = NULL;
+	return got;
 }

@@ -109,7 +109,8 @@ tap_open(const char *name, unsigned int *ifindex, uint8_t mac[6])
 	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return -1;
 	ifr_init(&ifr, name);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	/* Every frame read or written starts with a virtio-net header. */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(fd, TUNSETIFF, &ifr) == -1 ||
 	    configure(name, ifindex, mac) == -1) {
 		saved = errno;
@@ -117,6 +118,9 @@ tap_open(const char *name, unsigned int *ifindex, uint8_t mac[6])
 		errno = saved;
 		return -1;
 	}
+	if (offload_tap_enable(fd) == -1)
+		log_debug("%s: no TCP segmentation offload: %s", name,
+		    strerror(errno));
 	return fd;
 }
 
