@@ -179,25 +179,35 @@ done:
 	return rc;
 }
 
+static void
+add_policy_lifetimes(struct key_buf *b, const struct policy *sp)
+{
+	key_msg_add_lifetime(b, SADB_EXT_LIFETIME_CURRENT, 0, 0,
+	    (uint64_t)sp->created, (uint64_t)sp->lastused);
+	key_msg_add_lifetime(b, SADB_EXT_LIFETIME_HARD, 0, 0,
+	    sp->lifetime, sp->validtime);
+}
+
 /*
- * Builds the form of sp that SPDGET, SPDDUMP and SPDEXPIRE carry: base,
- * [LIFETIME_CURRENT, LIFETIME_HARD when the policy has a lifetime], SRC,
- * DST, X_POLICY.
+ * Builds the form of sp that SPDGET, SPDDUMP and SPDEXPIRE carry, in the
+ * orders of FreeBSD's key_setdumpsp() and key_spdexpire(): base, SRC,
+ * DST, X_POLICY, then LIFETIME_CURRENT and LIFETIME_HARD when the policy
+ * has a lifetime; SPDEXPIRE puts the two lifetimes right after the base.
  */
 int
 msg_policy(struct key_buf *b, const struct policy *sp, uint8_t type,
     uint32_t seq, uint32_t pid)
 {
+	bool lifetimes = sp->lifetime != 0 || sp->validtime != 0;
+
 	key_msg_begin(b, type, SADB_SATYPE_UNSPEC, seq, pid);
-	if (sp->lifetime != 0 || sp->validtime != 0) {
-		key_msg_add_lifetime(b, SADB_EXT_LIFETIME_CURRENT, 0, 0,
-		    (uint64_t)sp->created, (uint64_t)sp->lastused);
-		key_msg_add_lifetime(b, SADB_EXT_LIFETIME_HARD, 0, 0,
-		    sp->lifetime, sp->validtime);
-	}
+	if (lifetimes && type == SADB_X_SPDEXPIRE)
+		add_policy_lifetimes(b, sp);
 	add_addresses(b, &sp->src, &sp->dst, sp->prefs, sp->prefd,
 	    sp->ul_proto);
 	add_policy(b, sp);
+	if (lifetimes && type != SADB_X_SPDEXPIRE)
+		add_policy_lifetimes(b, sp);
 	return finish(b);
 }
 

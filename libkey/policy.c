@@ -61,8 +61,12 @@ check_request(const uint8_t *p, size_t avail, size_t *rlenp,
 		return fail(reason, "ipsecrequest length below 8");
 	if (req.sadb_x_ipsecrequest_len > avail)
 		return fail(reason, "ipsecrequest extends past the policy");
-	if (!valid_proto(req.sadb_x_ipsecrequest_proto))
-		return fail(reason, "invalid ipsecrequest protocol");
+	if (!valid_proto(req.sadb_x_ipsecrequest_proto)) {
+		/* FreeBSD's key_msg2sp() returns EPROTONOSUPPORT here. */
+		fail(reason, "invalid ipsecrequest protocol");
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
 	if (req.sadb_x_ipsecrequest_mode != IPSEC_MODE_ANY &&
 	    req.sadb_x_ipsecrequest_mode != IPSEC_MODE_TRANSPORT &&
 	    req.sadb_x_ipsecrequest_mode != IPSEC_MODE_TUNNEL)

@@ -794,10 +794,11 @@ ATF_TC_BODY(ipsecrequest_bad_fields, tc)
 	struct raw r;
 	uint8_t *q;
 
+	/* An unknown protocol, such as UDP, as FreeBSD's key_msg2sp(). */
 	q = raw_policy(&r, 8);
 	put_request(q, 8, 17, IPSEC_MODE_TRANSPORT, 0);
 	raw_end(&r);
-	expect_reject(&r, EINVAL);
+	expect_reject(&r, EPROTONOSUPPORT);
 
 	q = raw_policy(&r, 8);
 	put_request(q, 8, IPSEC_PROTO_ESP, IPSEC_MODE_TCPMD5, 0);
