@@ -28,6 +28,8 @@ hosts()
 	    atf_fail "cannot create the veth pair"
 	ip -n $NS_V addr add 192.168.77.1/24 dev hst-vv
 	ip -n $NS_P addr add 192.168.77.2/24 dev hst-vp
+	ip -n $NS_V addr add 2001:db8:77::1/64 dev hst-vv nodad
+	ip -n $NS_P addr add 2001:db8:77::2/64 dev hst-vp nodad
 	ip -n $NS_V link set hst-vv up
 	ip -n $NS_P link set hst-vp up
 	in_ns $NS_V "$IFIPSECCTL" ipsec0 create reqid 7 ||
@@ -47,14 +49,16 @@ EOF
 	[ ! -s sas.out ] || atf_fail "setkey -f sas.conf: $(cat sas.out)"
 }
 
-# flood KIND [ARGS...]: sends COUNT packets of KIND from the peer.
+# flood KIND [ARGS...]: sends COUNT packets of KIND from the peer to the
+# victim's IPv4 address, or to the address in DST when it is set.
 flood()
 {
 	local kind=$1
 
 	shift
-	in_ns $NS_P "$HOSTILE" espflood $kind $COUNT 192.168.77.1 "$@" \
-	    > flood.$kind 2>&1 || atf_fail "espflood $kind: $(cat flood.$kind)"
+	in_ns $NS_P "$HOSTILE" espflood $kind $COUNT ${DST:-192.168.77.1} \
+	    "$@" > flood.$kind 2>&1 ||
+	    atf_fail "espflood $kind: $(cat flood.$kind)"
 	# Let keyd read what is still in its socket buffer.
 	sleep 0.5
 }
@@ -206,12 +210,39 @@ garbage_head()
 }
 garbage_body()
 {
+	garbage_flood 192.168.77.1
+}
+garbage_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case garbage_v6 cleanup
+garbage_v6_head()
+{
+	atf_set descr "2000 packets of 0 to 40 random bytes over IPv6 are each counted as a drop"
+	atf_set require.user root
+	atf_set timeout 120
+}
+garbage_v6_body()
+{
+	garbage_flood 2001:db8:77::1
+}
+garbage_v6_cleanup()
+{
+	keyd_cleanup
+}
+
+# garbage_flood DST: sends COUNT packets of random bytes to DST and checks
+# that each one is counted as a drop and that nothing else changed.
+garbage_flood()
+{
 	local b a
 
 	hosts
 	snapshot $NS_V snap.before
 	stats s.before
-	flood garbage
+	DST=$1 flood garbage
 	stats s.after
 	cat s.after
 	b=$(total_drops s.before)
@@ -223,10 +254,6 @@ garbage_body()
 	snapshot $NS_V snap.after
 	expect_same snap.before snap.after
 }
-garbage_cleanup()
-{
-	keyd_cleanup
-}
 
 atf_init_test_cases()
 {
@@ -234,4 +261,5 @@ atf_init_test_cases()
 	atf_add_test_case bad_icv
 	atf_add_test_case replays
 	atf_add_test_case garbage
+	atf_add_test_case garbage_v6
 }
