@@ -27,8 +27,8 @@ peer_test()
 	ek2=$(hexkey $ENC_HEX "$3" flip)
 	ak1=$(hexkey $AUTH_HEX "$5")
 	ak2=$(hexkey $AUTH_HEX "$5" flip)
-	ab="$esn_flag -E $enc 0x$ek1"
-	ba="$esn_flag -E $enc 0x$ek2"
+	ab="$esn_flag -E $enc $(setkey_key "$ek1")"
+	ba="$esn_flag -E $enc $(setkey_key "$ek2")"
 	if [ "$auth" != none ]; then
 		ab="$ab -A $auth 0x$ak1"
 		ba="$ba -A $auth 0x$ak2"
@@ -55,7 +55,7 @@ EOF
 
 	ip netns exec "$NS_B" "$PYTHON" "$TNT_SRCDIR/esp_peer.py" \
 	    --local $LB --remote $LA --spi-in 10000 --spi-out 10001 \
-	    --enc $enc --enc-key-in $ek1 --enc-key-out $ek2 \
+	    --enc $enc --enc-key-in "$ek1" --enc-key-out "$ek2" \
 	    --auth $auth --auth-key-in "$ak1" --auth-key-out "$ak2" \
 	    --count 6 --timeout 30 --ready peer.ready $esn_opt \
 	    > peer.log 2> peer.err &
@@ -124,6 +124,29 @@ peer_case aes_gcm_esn 4 "keyd and scapy exchange AES-GCM-16 ESP with ESN" \
 peer_case aes_cbc_hmac_sha1_esn 4 \
     "keyd and scapy exchange AES-CBC with HMAC-SHA1 ESP with ESN" \
     aes-cbc 16 hmac-sha1 20 esn
+# The other algorithm families, each paired with another integrity
+# algorithm, so that scapy checks keyd's input side for all of them.
+peer_case aes_ctr_hmac_sha2_256 4 \
+    "keyd and scapy exchange AES-CTR with HMAC-SHA2-256 ESP" \
+    aes-ctr 20 hmac-sha2-256 32
+peer_case chacha20_poly1305 4 \
+    "keyd and scapy exchange ChaCha20-Poly1305 ESP" \
+    chacha20-poly1305 36 none 0
+peer_case null_hmac_sha2_384 4 \
+    "keyd and scapy exchange null-cipher ESP with HMAC-SHA2-384" \
+    null 0 hmac-sha2-384 48
+peer_case tripledes_hmac_md5 4 \
+    "keyd and scapy exchange 3DES-CBC with HMAC-MD5 ESP" \
+    3des-cbc 24 hmac-md5 16
+peer_case blowfish_hmac_sha2_512 4 \
+    "keyd and scapy exchange Blowfish-CBC with HMAC-SHA2-512 ESP" \
+    blowfish-cbc 16 hmac-sha2-512 64
+peer_case cast128_hmac_ripemd160 4 \
+    "keyd and scapy exchange CAST128-CBC with HMAC-RIPEMD160 ESP" \
+    cast128-cbc 16 hmac-ripemd160 20
+peer_case camellia_aes_xcbc_mac 4 \
+    "keyd and scapy exchange Camellia-CBC with AES-XCBC-MAC ESP" \
+    camellia-cbc 32 aes-xcbc-mac 16
 
 atf_init_test_cases()
 {
@@ -133,4 +156,11 @@ atf_init_test_cases()
 	atf_add_test_case aes_cbc_hmac_sha1_v6
 	atf_add_test_case aes_gcm_esn
 	atf_add_test_case aes_cbc_hmac_sha1_esn
+	atf_add_test_case aes_ctr_hmac_sha2_256
+	atf_add_test_case chacha20_poly1305
+	atf_add_test_case null_hmac_sha2_384
+	atf_add_test_case tripledes_hmac_md5
+	atf_add_test_case blowfish_hmac_sha2_512
+	atf_add_test_case cast128_hmac_ripemd160
+	atf_add_test_case camellia_aes_xcbc_mac
 }
