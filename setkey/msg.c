@@ -184,6 +184,7 @@ msg_short(uint8_t type, uint8_t satype)
 void
 warn_msg(const struct key_buf *b)
 {
+	drain_replies();
 	fprintf(stderr, "setkey: line %d: building the message failed: %s\n",
 	    lineno, strerror(b->error != 0 ? b->error : errno));
 }
@@ -254,6 +255,7 @@ policy_error(const char *errbuf)
 	const char *q;
 	size_t n;
 
+	drain_replies();
 	q = strstr(errbuf, " while parsing \"");
 	if (q == NULL) {
 		fprintf(stderr, "libipsec: %s\n", errbuf);

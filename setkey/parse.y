@@ -643,6 +643,7 @@ parse(FILE *fp)
 	scanner_done();
 	parse_reset();		/* wipes the keys of a failed statement */
 	if (status != 0) {
+		drain_replies();
 		printf("parse failed, line %d.\n", lineno);
 		return -1;
 	}
@@ -765,9 +766,11 @@ hexkey(const struct vbuf *hex, struct vbuf *key)
 static void
 warn_deprecated(const struct key_alg *alg)
 {
-	if (alg->flags & KEY_ALGF_DEPRECATED)
+	if (alg->flags & KEY_ALGF_DEPRECATED) {
+		drain_replies();
 		fprintf(stderr, "setkey: line %d: %s is deprecated by "
 		    "RFC 8221\n", lineno, alg->name);
+	}
 }
 
 /*
@@ -882,9 +885,11 @@ spd_statement(uint8_t type, struct vbuf *srcname, int splen,
 
 	if (sp.policy_rejected) {
 		/* FreeBSD's kernel answers more than 4 requests so. */
-		if (opts.mode == MODE_SCRIPT && !opts.noaction)
+		if (opts.mode == MODE_SCRIPT && !opts.noaction) {
+			drain_replies();
 			printf("The result of line %d: Invalid argument.\n",
 			    lineno);
+		}
 		status = 0;
 	} else
 		status = msg_spdaddr(type, (uint8_t)upper, policy->buf,

@@ -30,9 +30,26 @@
 /* Time to wait for each reply, the SO_RCVTIMEO of FreeBSD's setkey. */
 #define REPLY_TIMEOUT_MS	1000
 
+/* Requests of a script sent before the replies to earlier ones are read. */
+#define PIPELINE_MAX		64
+
 struct setkey_opts opts;
 
 static int so = -1;
+
+/*
+ * Scripts add, update and delete entries without waiting for each reply.
+ * keyd replies to one connection's requests in order, so the replies are
+ * read later, oldest first, each printed with the line of its statement.
+ * Everything else setkey prints first reads the replies still due, so the
+ * output keeps the order of the statements.
+ */
+static bool pipelining;
+static struct {
+	uint8_t type;
+	int lineno;
+} pending[PIPELINE_MAX];
+static size_t pending_first, npending;
 
 /* Algorithms keyd supports, from its SADB_REGISTER reply. */
 static struct sadb_alg *supported_auth, *supported_enc;
@@ -156,6 +173,9 @@ main(int argc, char **argv)
 	if (opts.mode == MODE_NONE)
 		usage();
 
+	/* An interactive -c session prints each result at once. */
+	pipelining = opts.mode == MODE_SCRIPT && !opts.verbose &&
+	    !opts.hexdump && !opts.noaction && !(fp == stdin && isatty(0));
 	if (!opts.noaction) {
 		so = key_open();
 		if (so < 0) {
@@ -179,14 +199,19 @@ main(int argc, char **argv)
 			local_supported();
 		else
 			get_supported();
-		if (have_input && parse(fp) < 0)
+		if (have_input && parse(fp) < 0) {
+			drain_replies();
 			exit(1);
+		}
 		for (i = 0; i < argc; i++) {
 			fp = open_script(argv[i]);
-			if (parse(fp) < 0)
+			if (parse(fp) < 0) {
+				drain_replies();
 				exit(1);
+			}
 			fclose(fp);
 		}
+		drain_replies();
 		break;
 	case MODE_PROMISC:
 		if (!opts.noaction)
@@ -381,10 +406,68 @@ hexdump_msg(const void *buf, size_t len)
 		printf("\n");
 }
 
+/* Returns whether a reply to req only reports success or an error. */
+static bool
+pipelinable(const struct sadb_msg *req)
+{
+	if (!pipelining)
+		return false;
+	switch (req->sadb_msg_type) {
+	case SADB_ADD:
+	case SADB_UPDATE:
+	case SADB_DELETE:
+	case SADB_X_SPDADD:
+	case SADB_X_SPDUPDATE:
+	case SADB_X_SPDDELETE:
+		return true;
+	}
+	return false;
+}
+
+/* Reads and prints the reply to the oldest pending request. */
+static void
+read_pending(void)
+{
+	struct sadb_msg *m;
+	size_t rlen;
+	int saved = lineno;
+
+	m = recv_reply(pending[pending_first].type, &rlen);
+	if (m == NULL) {
+		/* The connection failed; the other replies are lost too. */
+		recv_error();
+		npending = 0;
+		return;
+	}
+	pending_first = (pending_first + 1) % PIPELINE_MAX;
+	npending--;
+	if (PFKEY_UNUNIT64(m->sadb_msg_len) != rlen)
+		warnx("invalid keymsg length");
+	else {
+		lineno = pending[(pending_first + PIPELINE_MAX - 1) %
+		    PIPELINE_MAX].lineno;
+		(void)postproc(m);
+		lineno = saved;
+	}
+	key_wipe(m, rlen);
+	free(m);
+}
+
+/* Reads and prints the replies to all requests sent without waiting. */
+void
+drain_replies(void)
+{
+	while (npending > 0)
+		read_pending();
+	fflush(stdout);
+}
+
 /*
  * Sends one request and prints its replies: every message of a dump up
  * to the one with sequence number 0, or the error.  With -l it repeats
  * every second, forever.  With -n it only prints what -v and -h ask for.
+ * In a script, requests that pipelinable() accepts return at once and
+ * their replies are read later.
  */
 int
 sendkeymsg(const void *buf, size_t len)
@@ -394,6 +477,21 @@ sendkeymsg(const void *buf, size_t len)
 	size_t rlen;
 	bool more;
 
+	if (pipelinable(req)) {
+		if (npending == PIPELINE_MAX)
+			read_pending();
+		if (key_send(so, buf, len) < 0) {
+			perror("send");
+			return 0;
+		}
+		pending[(pending_first + npending) % PIPELINE_MAX].type =
+		    req->sadb_msg_type;
+		pending[(pending_first + npending) % PIPELINE_MAX].lineno =
+		    lineno;
+		npending++;
+		return 0;
+	}
+	drain_replies();
 	if (opts.forever)
 		shortdump_hdr();
 again:

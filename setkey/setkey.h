@@ -97,6 +97,7 @@ void	parse_reset(void);
 
 /* setkey.c */
 int	sendkeymsg(const void *, size_t);
+void	drain_replies(void);
 bool	keylen_ok(uint16_t exttype, uint8_t alg, size_t bits,
 	    const char **reason);
 
