@@ -12,6 +12,59 @@
 NS=hst-msg-$$
 A="src=192.168.0.3 dst=192.168.0.5"
 
+atf_test_case truncated cleanup
+truncated_head()
+{
+	atf_set descr "Truncated and mis-sized messages get EINVAL on a connection that stays"
+	atf_set require.user root
+}
+truncated_body()
+{
+	local hex
+
+	hst_require
+	keyd_start $NS
+	populate $NS 10
+	snapshot $NS before
+	hex=$(echo $ADD_MANPAGE_HEX | tr -d ' ')
+	kc $NS out <<EOF
+open a
+echo == cut
+sendhex a $(echo "$hex" | cut -c1-120)
+recv a 1000
+echo == half-header
+sendhex a 0203000302000000
+recv a 1000
+echo == len-too-big
+sendhex a ${hex}0000000000000000
+recv a 1000
+echo == len-too-small
+sendhex a $(echo "$hex" | sed 's/^020300030f00/020300030e00/')
+recv a 1000
+echo == ext-overruns
+sendhex a 0203000304000000000000000000000009000900800000005665727953656375
+recv a 1000
+echo == ext-zero-length
+sendhex a 020300030300000000000000000000000000010000000000
+recv a 1000
+echo == after
+send a DUMP
+dumpall a
+EOF
+	for s in cut half-header len-too-big len-too-small ext-overruns \
+	    ext-zero-length; do
+		expect_in out $s 'errno=EINVAL '
+	done
+	expect_in out after '^a: dumpall count=10 ordered=yes end=seq0$'
+	keyd_answers $NS
+	snapshot $NS after
+	expect_same before after
+}
+truncated_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case oversized cleanup
 oversized_head()
 {
@@ -176,6 +229,7 @@ contradictions_cleanup()
 
 atf_init_test_cases()
 {
+	atf_add_test_case truncated
 	atf_add_test_case oversized
 	atf_add_test_case large_broadcast
 	atf_add_test_case contradictions
