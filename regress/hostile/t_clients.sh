@@ -128,15 +128,15 @@ EOF
 	kc $NS flood.out -q < flood.script > /dev/null
 	expect_count flood.out '^a: msg type=(ADD|DELETE) errno=0 ' \
 	    $((rounds * 2))
-	# Each stalled client's queue holds at most QUEUE_BYTES, with the
-	# allocator's overhead for small messages below 100 %.
+	# Each stalled client's queue contains at most QUEUE_BYTES; the
+	# bound allows as much again for the allocator's overhead.
 	expect_rss_within $pid $before $((before + 5 * 2 * q / 1024 + 4096)) \
 	    "$((rounds * 2)) broadcasts with -q $q"
 	keyd_answers $NS
 	for i in 1 2 3 4 5; do
 		wait "$(cat stalled.$i.pid)"
 		# Broadcasts beyond the queue were dropped for this client,
-		# but it is still connected and answered.  Queued broadcasts
+		# but it is still connected and served.  Queued broadcasts
 		# may still come before the reply.
 		expect_line stalled.$i.out '^z: msg type=X_SPDDUMP errno=0 '
 	done
