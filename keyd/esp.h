@@ -77,7 +77,7 @@ enum esp_status {
 	ESP_ERR_LENGTH,		/* ciphertext not whole blocks or 4 bytes */
 	ESP_ERR_ICV,		/* ICV or AEAD tag mismatch */
 	ESP_ERR_PADLEN,		/* pad length exceeds the decrypted data */
-	ESP_ERR_PADDING,	/* pad bytes are not 1, 2, 3, ... */
+	ESP_ERR_PADDING,	/* last pad byte is not the pad length */
 	ESP_ERR_NOSPACE,	/* output buffer too small */
 	ESP_ERR_TOOBIG,		/* packet would exceed 65535 bytes */
 	ESP_ERR_INVAL,		/* invalid argument from the caller */
@@ -221,10 +221,11 @@ size_t	esp_decrypt_len(const struct esp_ctx *ctx, size_t len);
  * esp_decrypt_len(); the payload then starts at out[0].  out may be
  * pkt + esp_header_len(ctx) to decrypt in place.
  *
- * The padding is checked as RFC 4303 section 2.4 recommends for the default
- * scheme: on an SA whose ctx flags select seq-pad every pad byte must be
- * 1, 2, 3, ...  SAs set to zero-pad or random-pad accept any pad bytes,
- * because those flags only describe what the local side sends.
+ * The padding is checked as FreeBSD's esp_input_cb() checks it: unless the
+ * ctx flags select random-pad, a non-zero pad length must equal the last
+ * pad byte, which with 1, 2, 3, ... padding it does.  The other pad bytes
+ * are not checked, so a peer's padding of any other content before the
+ * last byte is accepted, on zero-pad SAs too.
  *
  * On success stores the next header in *next_header and the payload length
  * in *payload_len.  A next header of 59 marks a dummy packet, which the

@@ -305,22 +305,23 @@ check_length(const struct esp_ctx *ctx, size_t len, size_t ctlen)
 	return ESP_OK;
 }
 
-/* Validates the trailer of the decrypted data pt (RFC 4303 2.4, 2.5). */
+/*
+ * Validates the trailer of the decrypted data pt (RFC 4303 2.4, 2.5) as
+ * FreeBSD's esp_input_cb() does: unless the SA is set to random-pad, a
+ * non-zero pad length must equal the last pad byte.  The pad bytes before
+ * it are not checked.
+ */
 static int
 check_trailer(const struct esp_ctx *ctx, const uint8_t *pt, size_t ctlen,
     size_t *padlen)
 {
-	size_t i, n = pt[ctlen - 2];
-	const uint8_t *pad;
+	size_t n = pt[ctlen - 2];
 
 	if (n + 2 > ctlen)
 		return ESP_ERR_PADLEN;
-	pad = pt + ctlen - 2 - n;
-	if ((ctx->flags & ESP_PAD_MASK) == ESP_PAD_SEQ) {
-		for (i = 0; i < n; i++)
-			if (pad[i] != (uint8_t)(i + 1))
-				return ESP_ERR_PADDING;
-	}
+	if ((ctx->flags & ESP_PAD_MASK) != ESP_PAD_RANDOM && n != 0 &&
+	    pt[ctlen - 3] != n)
+		return ESP_ERR_PADDING;
 	*padlen = n;
 	return ESP_OK;
 }

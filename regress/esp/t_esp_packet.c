@@ -97,8 +97,9 @@ init_ctx(struct esp_ctx *ctx, uint8_t enc_id, const uint8_t *key,
 
 /*
  * Builds the packet with the vector's IV and compares every byte, then
- * decrypts it into a separate buffer and in place.  Returns false when
- * OpenSSL lacks one of the case's algorithms.
+ * decrypts it into a separate buffer and in place, on a random-pad SA
+ * when the vector has zero padding.  Returns false when OpenSSL lacks
+ * one of the case's algorithms.
  */
 static bool
 run_case(const struct packet_case *pc)
@@ -131,6 +132,21 @@ run_case(const struct packet_case *pc)
 	snprintf(what, sizeof(what), "%s packet", pc->name);
 	check_bytes(what, out, outlen, pc->expected, pc->expectedlen);
 
+	if (pc->pad_mode == ESP_PAD_ZERO &&
+	    pc->cleartext[pc->cleartextlen - 2] != 0) {
+		/*
+		 * Zero pad bytes fail the last-byte check of every SA but a
+		 * random-pad one, so only such an SA takes these packets in.
+		 */
+		rc = esp_decrypt(&ctx, pc->expected, pc->expectedlen,
+		    (uint32_t)(pc->seq >> 32), out, sizeof(out), &nh, &plen);
+		ATF_CHECK_EQ_MSG(rc, ESP_ERR_PADDING, "%s: decrypt on the "
+		    "zero-pad SA: %s", pc->name, esp_strerror(rc));
+		esp_ctx_free(&ctx);
+		init_ctx(&ctx, pc->enc_id, pc->key, pc->keylen, pc->auth_id,
+		    pc->authkey, pc->authkeylen,
+		    (pc->flags & ~(uint32_t)ESP_PAD_MASK) | ESP_PAD_RANDOM);
+	}
 	rc = esp_decrypt(&ctx, pc->expected, pc->expectedlen,
 	    (uint32_t)(pc->seq >> 32), out, sizeof(out), &nh, &plen);
 	ATF_CHECK_EQ_MSG(rc, ESP_OK, "%s: decrypt: %s", pc->name,
@@ -701,8 +717,9 @@ null_packet(uint8_t *pkt, const uint8_t *trailer, size_t trailer_len,
 ATF_TC(padding_checks);
 ATF_TC_HEAD(padding_checks, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "Seq-pad SAs require pad bytes 1, 2, "
-	    "3, ...; every SA rejects a pad length beyond the data");
+	atf_tc_set_md_var(tc, "descr", "SAs other than random-pad require the "
+	    "last pad byte to equal the pad length; every SA rejects a pad "
+	    "length beyond the data");
 }
 ATF_TC_BODY(padding_checks, tc)
 {
@@ -717,25 +734,53 @@ ATF_TC_BODY(padding_checks, tc)
 	init_ctx(&randpad, SADB_EALG_NULL, NULL, 0, SADB_AALG_NONE, NULL, 0,
 	    ESP_PAD_RANDOM);
 
+	/* Pad bytes 1, 2, 3: every SA takes them. */
 	len = null_packet(pkt, (const uint8_t *)"\x01\x02\x03\x03\x04", 5, 7);
 	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_OK);
 	ATF_CHECK_EQ(plen, 7);
 	ATF_CHECK_EQ(nh, 4);
-
-	len = null_packet(pkt, (const uint8_t *)"\x01\x02\x04\x03\x04", 5, 7);
-	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
-	    &plen), ESP_ERR_PADDING);
 	ATF_CHECK_EQ(esp_decrypt(&zeropad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_OK);
 	ATF_CHECK_EQ(esp_decrypt(&randpad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_OK);
 
+	/* Wrong bytes before a right last pad byte are not checked. */
+	len = null_packet(pkt, (const uint8_t *)"\x09\xff\x03\x03\x04", 5, 7);
+	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_OK);
+	ATF_CHECK_EQ(plen, 7);
+	ATF_CHECK_EQ(esp_decrypt(&zeropad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_OK);
+	ATF_CHECK_EQ(plen, 7);
+
+	/* A last pad byte other than the pad length. */
+	len = null_packet(pkt, (const uint8_t *)"\x01\x02\x04\x03\x04", 5, 7);
+	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_ERR_PADDING);
+	ATF_CHECK_EQ(esp_decrypt(&zeropad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_ERR_PADDING);
+	ATF_CHECK_EQ(esp_decrypt(&randpad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_OK);
+
+	/* Zero padding fails the check too, even on a zero-pad SA. */
 	len = null_packet(pkt, (const uint8_t *)"\0\0\0\x03\x04", 5, 7);
 	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_ERR_PADDING);
 	ATF_CHECK_EQ(esp_decrypt(&zeropad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_ERR_PADDING);
+	ATF_CHECK_EQ(esp_decrypt(&randpad, pkt, len, 0, out, sizeof(out), &nh,
 	    &plen), ESP_OK);
+	ATF_CHECK_EQ(plen, 7);
+
+	/* Pad length 0: the payload's last byte is not a pad byte. */
+	len = null_packet(pkt, (const uint8_t *)"\x00\x04", 2, 10);
+	ATF_CHECK_EQ(esp_decrypt(&seqpad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_OK);
+	ATF_CHECK_EQ(plen, 10);
+	ATF_CHECK_EQ(esp_decrypt(&zeropad, pkt, len, 0, out, sizeof(out), &nh,
+	    &plen), ESP_OK);
+	ATF_CHECK_EQ(plen, 10);
 
 	/* Pad length 13 in 12 bytes of cleartext, then 10: no payload. */
 	len = null_packet(pkt, (const uint8_t *)"\x0d\x04", 2, 10);
@@ -762,7 +807,7 @@ ATF_TC(cbc_bad_padding_after_decrypt);
 ATF_TC_HEAD(cbc_bad_padding_after_decrypt, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "AES-CBC packets with a bad pad "
-	    "length or pad bytes are rejected after decryption");
+	    "length or last pad byte are rejected after decryption");
 }
 ATF_TC_BODY(cbc_bad_padding_after_decrypt, tc)
 {
