@@ -264,9 +264,31 @@ recv_reply(uint8_t type, size_t *lenp)
 }
 
 /* Prints a receive error as FreeBSD's perror("recv") does. */
+/*
+ * Exits when keyd has closed the connection, which it does at once for a
+ * peer that is neither root nor in its allowed group: nothing more can be
+ * sent, and FreeBSD's setkey fails with exit status 1 when it may not
+ * open a PF_KEY socket.
+ */
+static void
+check_closed(const char *what)
+{
+	if (errno == EPIPE || errno == ECONNRESET)
+		errx(1, "%s: keyd closed the connection; only root and "
+		    "members of the group given to keyd -g may use it", what);
+}
+
+static void
+send_error(void)
+{
+	check_closed("send");
+	perror("send");
+}
+
 static void
 recv_error(void)
 {
+	check_closed("recv");
 	/* FreeBSD's timeout comes from SO_RCVTIMEO, hence EAGAIN. */
 	if (errno == ETIMEDOUT)
 		errno = EAGAIN;
@@ -481,7 +503,7 @@ sendkeymsg(const void *buf, size_t len)
 		if (npending == PIPELINE_MAX)
 			read_pending();
 		if (key_send(so, buf, len) < 0) {
-			perror("send");
+			send_error();
 			return 0;
 		}
 		pending[(pending_first + npending) % PIPELINE_MAX].type =
@@ -505,7 +527,7 @@ again:
 		return 0;
 
 	if (key_send(so, buf, len) < 0) {
-		perror("send");
+		send_error();
 		return 0;
 	}
 

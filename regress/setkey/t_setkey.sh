@@ -279,6 +279,45 @@ soft_lifetime_cleanup()
 	live_cleanup
 }
 
+atf_test_case unprivileged cleanup
+unprivileged_head()
+{
+	atf_set descr "setkey fails when keyd rejects an unprivileged user"
+	atf_set require.user root
+	atf_set require.progs setpriv
+}
+unprivileged_body()
+{
+	local ns opt
+
+	live_setup unpriv
+	ns=$(cat ns_name)
+	echo 'add 192.168.0.3 192.168.0.5 esp 10000 -E null "";' |
+	    ip netns exec "$ns" "$SETKEY" -c || atf_fail "root add failed"
+	ip netns exec "$ns" "$SETKEY" -D > before || atf_fail "root dump failed"
+	for opt in -D -DP -F -FP; do
+		# keyd may close the connection before or after the request
+		# is sent, so the message names send or recv.
+		atf_check -s exit:1 -o empty \
+		    -e match:"^setkey: (send|recv): keyd closed the connection" \
+		    ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 \
+		    --clear-groups "$SETKEY" $opt
+	done
+	atf_check -s exit:255 -o empty -e not-empty \
+	    ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 \
+	    --clear-groups "$SETKEY" -c < /dev/null
+	# The rejected flushes left the SAD as it was.
+	ip netns exec "$ns" "$SETKEY" -D > after || atf_fail "root dump failed"
+	mask_output < before > before.masked
+	mask_output < after > after.masked
+	grep -q "spi=10000(" before.masked || atf_fail "the SA is missing"
+	atf_check -o file:before.masked cat after.masked
+}
+unprivileged_cleanup()
+{
+	live_cleanup
+}
+
 atf_test_case no_keyd
 no_keyd_head()
 {
@@ -318,6 +357,7 @@ atf_init_test_cases()
 	atf_add_test_case promisc_xx
 	atf_add_test_case shortdump_l
 	atf_add_test_case no_keyd
+	atf_add_test_case unprivileged
 	atf_add_test_case soft_lifetime
 	atf_add_test_case ifnet_dump
 	atf_add_test_case ifipsec_example
