@@ -242,7 +242,8 @@ check_ipcomp(const struct sa *sa)
 		return EINVAL;
 	if ((sa->flags & SADB_X_EXT_RAWCPI) == 0 && sa->spi >= 0x10000)
 		return EINVAL;
-	if (key_alg_byid(KEY_ALG_COMP, sa->enc) == NULL)
+	/* FreeBSD's kernel implements deflate only, not oui or lzs. */
+	if (sa->enc != SADB_X_CALG_DEFLATE)
 		return EINVAL;
 	return 0;
 }
