@@ -519,30 +519,33 @@ default_prefixlen(const struct ifaddr_req *a)
 }
 
 /*
- * Applies the address, then the up flag: an address added brings the
- * interface up as it does on FreeBSD, unless "down" was given.
+ * Applies the address and the up flag: an address added brings the
+ * interface up as it does on FreeBSD, unless "down" was given.  The
+ * interface goes up first: on Linux 6.18 an IPv6 point-to-point address
+ * added while the interface is down sometimes comes up without the route
+ * to its peer.  NOTE: an address that fails to be added thus still
+ * leaves the interface up.
  */
 static void
 finish(struct ctx *c)
 {
 	int error;
-	bool added = false;
+	bool adding = c->naddrs > 0 && !c->delete_addr;
 
+	if (c->updown == -1 && adding)
+		c->updown = 1;
+	if (c->updown == 1 && (error = rtnl_set_flags(c->ifindex, true)) != 0)
+		fail(c, error, "up", NULL);
 	if (c->naddrs > 0) {
 		if (c->addr.prefixlen == 0)
 			c->addr.prefixlen = default_prefixlen(&c->addr);
-		error = rtnl_addr(!c->delete_addr, c->ifindex, &c->addr);
+		error = rtnl_addr(adding, c->ifindex, &c->addr);
 		if (error != 0)
-			fail(c, error, c->delete_addr ? "delete address" :
-			    "add address", NULL);
-		else
-			added = !c->delete_addr;
+			fail(c, error, adding ? "add address" :
+			    "delete address", NULL);
 	}
-	if (c->updown == -1 && added)
-		c->updown = 1;
-	if (c->updown != -1 &&
-	    (error = rtnl_set_flags(c->ifindex, c->updown == 1)) != 0)
-		fail(c, error, c->updown ? "up" : "down", NULL);
+	if (c->updown == 0 && (error = rtnl_set_flags(c->ifindex, false)) != 0)
+		fail(c, error, "down", NULL);
 }
 
 static const struct cmd *

@@ -394,6 +394,37 @@ manpage_lines_cleanup()
 	ift_cleanup
 }
 
+atf_test_case inet6_peer_route cleanup
+inet6_peer_route_head()
+{
+	atf_set descr "an inet6 point-to-point address always gets its peer route"
+	atf_set require.user root
+}
+inet6_peer_route_body()
+{
+	local i
+
+	ift_start $NS
+	ip -n $NS addr add 192.0.2.10/32 dev lo
+	# The route was missing in some runs only, so try several times.
+	for i in 1 2 3 4 5 6; do
+		atf_check $IFCONFIG ipsec0 create reqid 7
+		atf_check $IFCONFIG ipsec0 tunnel 192.0.2.10 192.0.2.20
+		atf_check $IFCONFIG ipsec0 inet6 2001:db8:a::1 2001:db8:b::1 \
+		    prefixlen 128
+		sleep 0.3
+		atf_check -o match:'^2001:db8:b::1 proto kernel' \
+		    ip -n $NS -6 route show dev ipsec0
+		atf_check -o match:'UP' ip -n $NS link show ipsec0
+		atf_check $IFCONFIG ipsec0 destroy
+	done
+	ift_alive $NS
+}
+inet6_peer_route_cleanup()
+{
+	ift_cleanup
+}
+
 atf_test_case ifconfig_generic cleanup
 ifconfig_generic_head()
 {
@@ -485,6 +516,7 @@ atf_init_test_cases()
 	atf_add_test_case tunnel_errors
 	atf_add_test_case mtu_range
 	atf_add_test_case manpage_lines
+	atf_add_test_case inet6_peer_route
 	atf_add_test_case ifconfig_generic
 	atf_add_test_case no_keyd
 	atf_add_test_case unprivileged
