@@ -12,7 +12,13 @@ cd "$top/regress" || exit 2
 kyua test -r "$results" </dev/null
 rc=$?
 
-kyua report -r "$results" --verbose --results-filter=broken,failed || true
+# The details of failed and broken cases, without Kyua's execution
+# context, which lists every environment variable of the caller.
+if [ "$rc" -ne 0 ]; then
+	kyua report -r "$results" --verbose --results-filter=broken,failed |
+	    awk '/^===> / { skip = ($0 == "===> Execution context") }
+		!skip { print }' || true
+fi
 kyua report -r "$results" --results-filter= 2>/dev/null |
 awk '
 /^Test cases:/ {
