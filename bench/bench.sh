@@ -17,11 +17,12 @@
 # with two charon daemons (one mount namespace with a private /run each)
 # and measures the algorithms strongSwan offers.
 #
-# For each path: one TCP stream (iperf3, median of BENCH_RUNS runs), the
-# highest UDP rate of 1400-byte datagrams with under 1% loss (bisection,
-# then BENCH_RUNS confirmation runs), ping round-trip time, the daemons'
-# CPU time per gigabyte (utime + stime from /proc/PID/stat) and their peak
-# memory (VmHWM) after an unlimited-rate UDP flood.
+# Each path gets one TCP stream (iperf3, median of BENCH_RUNS runs) and
+# the highest UDP rate of 1400-byte datagrams with under 1% loss
+# (bisection, then BENCH_RUNS confirmation runs).  It also gets the ping
+# round-trip time, the daemons' CPU time per gigabyte (utime + stime from
+# /proc/PID/stat) and their peak memory (VmHWM) after an unlimited-rate
+# UDP flood.
 #
 # Environment:
 #	BENCH_QUICK=1	one run of 3 s each and short searches, for development
@@ -448,7 +449,8 @@ path_test() {
 
 # ---- control plane -----------------------------------------------------------
 
-# ip_of N BASE: prints the IPv4 address BASE.x.y.z numbering N.
+# gen_sas N: prints N setkey add statements for aes-gcm-16 SAs between
+# distinct 10.x addresses, with SPIs from 65536 up.
 gen_sas() {
 	awk -v n="$1" -v key="$(hexkey 20 k)" 'BEGIN {
 		for (i = 0; i < n; i++)
@@ -459,6 +461,7 @@ gen_sas() {
 	}'
 }
 
+# gen_policies N: prints N spdadd statements between distinct 10.x hosts.
 gen_policies() {
 	awk -v n="$1" 'BEGIN {
 		for (i = 0; i < n; i++)
