@@ -368,6 +368,7 @@ udp_probe() {
 # runs at the rate found give the median received Mbit/s.
 udp_test() {
 	local path=$1 dst=$2 hi lo=0 mid i line loss rates=() worst=0
+	local attempt losses=()
 
 	line=$(udp_probe "$OUT/$path-udp-max.json" "$dst" 0 "$PROBE_DUR")
 	hi=$(echo "$line" | awk '{ printf "%d", $1 }')
@@ -392,13 +393,25 @@ udp_test() {
 		done
 	fi
 	[ "$lo" -lt 1 ] && { log "  $path: no rate with under 1% loss"; return; }
-	for i in $(seq "$RUNS"); do
-		line=$(udp_probe "$OUT/$path-udp-$i.json" "$dst" "${lo}M" \
-		    "$DUR")
-		[ -n "$line" ] || continue
-		rates+=("$(echo "$line" | awk '{ print $2 }')")
-		worst=$(echo "$line $worst" | awk '{ print ($3 > $4 ? $3 : $4) }')
-		log "  $path UDP at ${lo} Mbit/s: $line"
+	# Short probes can be lucky: when the longer runs lose 1% or more in
+	# the median, they are repeated once at 85% of the rate.
+	for attempt in 1 2; do
+		rates=()
+		losses=()
+		worst=0
+		for i in $(seq "$RUNS"); do
+			line=$(udp_probe "$OUT/$path-udp-$i.json" "$dst" \
+			    "${lo}M" "$DUR")
+			[ -n "$line" ] || continue
+			rates+=("$(echo "$line" | awk '{ print $2 }')")
+			losses+=("$(echo "$line" | awk '{ print $3 }')")
+			worst=$(echo "$line $worst" |
+			    awk '{ print ($3 > $4 ? $3 : $4) }')
+			log "  $path UDP at ${lo} Mbit/s: $line"
+		done
+		awk -v l="$(printf '%s\n' "${losses[@]}" | median)" \
+		    'BEGIN { exit !(l >= 1) }' || break
+		lo=$((lo * 85 / 100))
 	done
 	R[$path,udp]=$(printf '%s\n' "${rates[@]}" | median)
 	R[$path,udp_loss]=$worst
@@ -737,8 +750,9 @@ report() {
 	done
 	echo
 	echo "UDP is the median received rate at the highest sending rate" \
-	    "that short probes found with under 1% loss; the worst loss of" \
-	    "the longer runs at that rate is in brackets."
+	    "that short probes found with under 1% loss (lowered once by" \
+	    "15% when the longer runs lost 1% or more in the median); the" \
+	    "worst loss of the longer runs is in brackets."
 	echo "The veth row gives its plain RTT.  CPU is both daemons'" \
 	    "utime + stime per GB received; peak memory is the larger" \
 	    "VmHWM of the two after all tests of the path."
