@@ -55,6 +55,9 @@ static const char *const stat_names[SADB_X_IF_STAT_COUNT] = {
 	[SADB_X_IF_STAT_DROP_INNER] = "invalid inner packet",
 	[SADB_X_IF_STAT_DROP_NOIF] = "no interface for the SA",
 	[SADB_X_IF_STAT_DROP_WRITE] = "write to interface failed",
+	[SADB_X_IF_STAT_DROP_LOOP] = "loop guard (routed into an ipsec "
+	    "interface)",
+	[SADB_X_IF_STAT_DROP_HOST] = "host stack (no route, not forwarded)",
 };
 
 const char *
@@ -241,6 +244,9 @@ print_counters(const uint64_t *c)
 	if (c[SADB_X_IF_STAT_DUMMY] != 0)
 		printf("\tdummy packets: %llu\n",
 		    (unsigned long long)c[SADB_X_IF_STAT_DUMMY]);
+	if (c[SADB_X_IF_STAT_HOST] != 0)
+		printf("\tdelivered to the host stack: %llu packets\n",
+		    (unsigned long long)c[SADB_X_IF_STAT_HOST]);
 	for (i = 0; i < SADB_X_IF_STAT_COUNT; i++)
 		if (stat_names[i] != NULL && c[i] != 0)
 			printf("\tdropped, %s: %llu\n", stat_names[i],

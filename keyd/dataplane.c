@@ -2,7 +2,8 @@
  * The ESP data plane (RFC 4303, tunnel mode).  Frames that an ipsecN TAP
  * device passes to keyd are encrypted and sent to the tunnel's remote
  * endpoint.  ESP packets from the raw sockets are verified, decrypted and
- * written into the TAP of the interface their SA belongs to.
+ * written into the TAP of the interface their SA belongs to, or passed to
+ * the host's stack (host.c) when their SA belongs to no interface.
  *
  * Each SA gets its transform state (struct sa_dp) when it first carries a
  * packet; the SAD frees it with the SA.  Every step that drops a packet
@@ -579,6 +580,27 @@ deliver_inner(struct keyd *k, struct ipsec_if *ifp, uint8_t *buf,
 	gro_bytes += len;
 }
 
+/*
+ * Passes a decrypted inner packet that no ipsecN interface takes to the
+ * host's stack, as FreeBSD leaves it as received on the physical
+ * interface.  It is counted keyd-wide and on its SA.
+ */
+static void
+to_host(struct keyd *k, struct sa *sa, uint8_t *ip, size_t len, bool v6)
+{
+	struct sa_dp *dp = sa->dp;
+	int reason;
+
+	capture_packet(k->cap, ip, len);
+	reason = host_deliver(k, sa->spi, ip, len, v6);
+	if (reason != SADB_X_IF_STAT_HOST) {
+		drop(k, NULL, dp, reason);
+		return;
+	}
+	k->stats[SADB_X_IF_STAT_HOST]++;
+	dp->stats[SADB_X_IF_STAT_HOST]++;
+}
+
 /* Captures a received ESP packet with its outer header. */
 static void
 capture_received(struct capture *cap, const struct netio_pkt *p)
@@ -595,7 +617,7 @@ capture_received(struct capture *cap, const struct netio_pkt *p)
 /*
  * Verifies and decrypts one ESP packet in the steps of RFC 4303 section
  * 3.4: SA by SPI, replay check, ICV and decryption, replay window update,
- * then the inner packet to its interface.
+ * then the inner packet to its interface or the host's stack.
  */
 static void
 input(struct keyd *k, struct netio_pkt *p)
@@ -671,9 +693,8 @@ input(struct keyd *k, struct netio_pkt *p)
 		return;
 	}
 	if (ifp == NULL) {
-		drop(k, NULL, dp, SADB_X_IF_STAT_DROP_NOIF);
-		log_debug("SA SPI 0x%08x: no ipsec interface has its reqid "
-		    "and tunnel addresses; packet dropped", spi);
+		to_host(k, sa, inner, len, nh == NH_IPV6);
+		key_wipe(inner, plen);
 		return;
 	}
 	deliver_inner(k, ifp, k->out, len, nh == NH_IPV6);

@@ -25,6 +25,7 @@ keyd_init(struct keyd *k, size_t max_sas, size_t max_policies,
 	k->auto_reqid = IPSEC_AUTO_REQID_FIRST - 1;
 	k->queue_max = queue_max;
 	k->epfd = k->listenfd = k->timerfd = k->sigfd = -1;
+	k->host4 = k->host6 = k->rtnl = -1;
 	keyd_clock(k);
 }
 

@@ -367,6 +367,7 @@ main(int argc, char *argv[])
 	add_fd(&k, k.timerfd, &k.timer_ev);
 	add_fd(&k, k.listenfd, &k.listen_ev);
 	netio_open(&k);
+	host_open(&k);
 	if (pidfile != NULL)
 		write_pidfile(pidfile);
 	log_info("keyd started: socket %s, pid %d", sockname, (int)getpid());
@@ -376,6 +377,7 @@ main(int argc, char *argv[])
 	keyd_shutdown(&k);
 	scrub_stack();
 	netio_close(&k);
+	host_close(&k);
 	control_close(&k);
 	if (pidfile != NULL)
 		unlink(pidfile);

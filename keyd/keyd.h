@@ -419,6 +419,9 @@ struct keyd {
 	int raw6;
 	struct ev raw4_ev;
 	struct ev raw6_ev;
+	int host4;			/* raw IPPROTO_RAW sockets, -1 if none */
+	int host6;
+	int rtnl;			/* NETLINK_ROUTE socket, -1 if none */
 	uint8_t *pkt;			/* packet buffers of the data plane */
 	uint8_t *out;
 	uint64_t stats[SADB_X_IF_STAT_COUNT];	/* drops of no interface */
@@ -547,6 +550,12 @@ int	 netio_send_batch(struct keyd *, const struct sockaddr *src,
 	    const struct sockaddr *dst, struct iovec *, int n, int *err);
 int	 netio_recv_batch(struct keyd *, int fd, uint8_t *const *bufs,
 	    size_t cap, struct netio_pkt *, int n);
+
+/* host.c */
+void	 host_open(struct keyd *);
+void	 host_close(struct keyd *);
+int	 host_deliver(struct keyd *, uint32_t spi, uint8_t *ip, size_t len,
+	    bool v6);
 
 /* dataplane.c */
 void	 dataplane_init(struct keyd *);

@@ -559,10 +559,13 @@ struct sadb_x_if_stats {
 #define SADB_X_IF_STAT_DROP_PADDING	15	/* pad bytes or pad length */
 #define SADB_X_IF_STAT_DROP_DECRYPT	16	/* other decryption failure */
 #define SADB_X_IF_STAT_DROP_INNER	17	/* next header or inner packet */
-#define SADB_X_IF_STAT_DROP_NOIF	18	/* no interface for the SA */
+#define SADB_X_IF_STAT_DROP_NOIF	18	/* no longer counted, see HOST */
 #define SADB_X_IF_STAT_DROP_WRITE	19	/* writing to the TAP failed */
 #define SADB_X_IF_STAT_DUMMY		20	/* dummy packets (next header 59) */
-#define SADB_X_IF_STAT_COUNT		21
+#define SADB_X_IF_STAT_HOST		21	/* no interface: to the host stack */
+#define SADB_X_IF_STAT_DROP_LOOP	22	/* host stack would route into ipsecN */
+#define SADB_X_IF_STAT_DROP_HOST	23	/* host stack: no route, not forwarded */
+#define SADB_X_IF_STAT_COUNT		24
 
 /* Lengths are counted in 8-byte units. */
 #define PFKEY_ALIGN8(n)		(((n) + 7) & ~(size_t)7)

@@ -54,6 +54,56 @@ acquire_drops()
 	    END { print n + 0 }' stats.out
 }
 
+# host_counter NS PATTERN: prints the counter of the "no interface"
+# record of NS whose line matches the awk regular expression PATTERN.
+host_counter()
+{
+	in_ns "$1" ifipsecctl -s > stats.out
+	cat stats.out >&2
+	awk -v re="$2" '/^[^\t]/ { on = /^no interface:/ }
+	    on && $0 ~ re { n = ($NF == "packets") ? $(NF - 1) : $NF }
+	    END { print n + 0 }' stats.out
+}
+
+# mode_any_hosts [noipv6]: runs the manual page's lines on A, and on B
+# without "-m tunnel" on B's inbound SA, with IPv6 inside the tunnel too
+# unless noipv6 is given.
+mode_any_hosts()
+{
+	local inner6_a= inner6_b=
+
+	if [ "${1:-}" != noipv6 ]; then
+		inner6_a="ifconfig ipsec0 inet6 2001:db8:1::3/128 2001:db8:1::5"
+		inner6_b="ifconfig ipsec0 inet6 2001:db8:1::5/128 2001:db8:1::3"
+	fi
+	tnt_hosts "${1:-}"
+	tnt_keyds
+	host_run "$NS_A" A <<EOF
+ifconfig ipsec0 create reqid 100
+ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
+ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
+$inner6_a
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	host_run "$NS_B" B <<EOF
+ifconfig ipsec0 create reqid 200
+ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
+ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
+$inner6_b
+setkey -c <<'EOT'
+add 192.168.0.3 192.168.0.5 esp 10000 -u 200 -E rijndael-cbc "VerySecureKey!!1";
+add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!2";
+EOT
+EOF
+	if [ -n "$inner6_a" ]; then
+		wait_ipv6_ready "$NS_A"
+		wait_ipv6_ready "$NS_B"
+	fi
+}
+
 atf_test_case outbound cleanup
 outbound_head()
 {
@@ -131,8 +181,53 @@ add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecu
 EOT
 EOF
 	ping_ok "$NS_A" 172.16.0.5 2
+	[ "$(host_counter "$NS_B" "delivered to the host stack")" -eq 2 ] ||
+	    atf_fail "B did not count 2 packets delivered to its host stack"
 }
 inbound_mode_any_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case inbound_mode_any_v6 cleanup
+inbound_mode_any_v6_head()
+{
+	atf_set descr "B takes in IPv6 from ESP whose SA has mode any"
+	atf_set require.user root
+	atf_set timeout 60
+}
+inbound_mode_any_v6_body()
+{
+	mode_any_hosts
+	ping_ok "$NS_A" 2001:db8:1::5 2
+	# Other IPv6 traffic between the two ipsec0 may add to the count.
+	[ "$(host_counter "$NS_B" "delivered to the host stack")" -ge 2 ] ||
+	    atf_fail "B did not count 2 packets delivered to its host stack"
+}
+inbound_mode_any_v6_cleanup()
+{
+	tnt_cleanup
+}
+
+atf_test_case loop_guard cleanup
+loop_guard_head()
+{
+	atf_set descr "B drops a decapsulated packet routed into ipsec0"
+	atf_set require.user root
+	atf_set timeout 60
+}
+loop_guard_body()
+{
+	mode_any_hosts noipv6
+	# 172.16.0.9 is no host's address, and B routes 172.16.0.0/16
+	# into ipsec0, where the packet would be encrypted again.
+	ping_fails "$NS_A" 172.16.0.9
+	[ "$(host_counter "$NS_B" "dropped, loop guard")" -eq 2 ] ||
+	    atf_fail "B did not drop A's 2 echo requests by its loop guard"
+	[ "$(host_counter "$NS_B" "delivered to the host stack")" -eq 0 ] ||
+	    atf_fail "B passed a packet for ipsec0 to its host stack"
+}
+loop_guard_cleanup()
 {
 	tnt_cleanup
 }
@@ -142,4 +237,6 @@ atf_init_test_cases()
 	atf_add_test_case outbound
 	atf_add_test_case inbound
 	atf_add_test_case inbound_mode_any
+	atf_add_test_case inbound_mode_any_v6
+	atf_add_test_case loop_guard
 }
