@@ -19,4 +19,4 @@ install-ifipsecctl: ifipsecctl/ifipsecctl
 	$(INSTALL) -m 0755 ifipsecctl/ifipsecctl $(DESTDIR)$(SBINDIR)/
 	ln -sf $(SBINDIR)/ifipsecctl $(DESTDIR)$(COMPATDIR)/ifconfig
 	$(INSTALL) -m 0644 man/ifipsecctl.8 $(DESTDIR)$(MANDIR)/man8/
-	$(INSTALL) -m 0644 man/ipsec.4 $(DESTDIR)$(MANDIR)/man4/
+	$(INSTALL) -m 0644 man/if_ipsec.4 $(DESTDIR)$(MANDIR)/man4/
