@@ -51,6 +51,8 @@ struct sa_dp {
 
 static struct log_rate in_rate;
 static struct log_rate out_rate;
+/* Debug lines about packets that match no SA, which anyone can send. */
+static struct log_rate nosa_rate;
 
 /*
  * ESP packets of one interface waiting for one sendmmsg().  Slot i holds
@@ -639,7 +641,9 @@ input(struct keyd *k, struct netio_pkt *p)
 	}
 	if ((sa = sad_lookup_spi(&k->sad, spi)) == NULL) {
 		drop(k, NULL, NULL, SADB_X_IF_STAT_DROP_NOSPI);
-		log_debug("inbound ESP with unknown SPI 0x%08x dropped", spi);
+		if (log_ratelimit(&nosa_rate, 10, 60))
+			log_debug("inbound ESP with unknown SPI 0x%08x "
+			    "dropped", spi);
 		return;
 	}
 	if ((ifp = ifnet_for_sa(k, sa)) != NULL)
@@ -650,8 +654,10 @@ input(struct keyd *k, struct netio_pkt *p)
 	    !sockaddr_equal_addr((struct sockaddr *)&sa->dst,
 	    (struct sockaddr *)&p->dst)) {
 		drop(k, ifp, sa->dp, SADB_X_IF_STAT_DROP_SAMISMATCH);
-		log_debug("SA SPI 0x%08x: inbound packet does not match the "
-		    "SA's protocol, state or destination", spi);
+		if (log_ratelimit(&nosa_rate, 10, 60))
+			log_debug("SA SPI 0x%08x: inbound packet does not "
+			    "match the SA's protocol, state or destination",
+			    spi);
 		return;
 	}
 	if ((dp = dp_get(sa)) == NULL || !dp->ready) {
