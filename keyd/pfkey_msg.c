@@ -189,10 +189,10 @@ add_policy_lifetimes(struct key_buf *b, const struct policy *sp)
 }
 
 /*
- * Builds the form of sp that SPDGET, SPDDUMP and SPDEXPIRE carry, in the
- * orders of FreeBSD's key_setdumpsp() and key_spdexpire(): base, SRC,
- * DST, X_POLICY, then LIFETIME_CURRENT and LIFETIME_HARD when the policy
- * has a lifetime; SPDEXPIRE puts the two lifetimes right after the base.
+ * Builds the form of sp that SPDGET, SPDDUMP and SPDEXPIRE carry.  As in
+ * FreeBSD's key_setdumpsp(), the order is base, SRC, DST, X_POLICY, then
+ * LIFETIME_CURRENT and LIFETIME_HARD if the policy has a lifetime.  As in
+ * key_spdexpire(), SPDEXPIRE puts the two lifetimes right after the base.
  */
 int
 msg_policy(struct key_buf *b, const struct policy *sp, uint8_t type,

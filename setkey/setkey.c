@@ -265,10 +265,9 @@ recv_reply(uint8_t type, size_t *lenp)
 
 /* Prints a receive error as FreeBSD's perror("recv") does. */
 /*
- * Exits when keyd has closed the connection, which it does at once for a
- * peer that is neither root nor in its allowed group: nothing more can be
- * sent, and FreeBSD's setkey fails with exit status 1 when it may not
- * open a PF_KEY socket.
+ * Exits with status 1 when keyd has closed the connection.  keyd does so
+ * at once for a peer that is neither root nor in its allowed group, and
+ * FreeBSD's setkey exits 1 when it may not open a PF_KEY socket.
  */
 static void
 check_closed(const char *what)
