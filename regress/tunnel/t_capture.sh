@@ -29,26 +29,7 @@ capture_head()
 }
 capture_body()
 {
-	tnt_hosts noipv6
-	tnt_keyds
-	host_run "$NS_A" A <<'EOF'
-ifconfig ipsec0 create reqid 100
-ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
-ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
-setkey -c <<'EOT'
-add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
-add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
-EOT
-EOF
-	host_run "$NS_B" B <<'EOF'
-ifconfig ipsec0 create reqid 200
-ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
-ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
-setkey -c <<'EOT'
-add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!1";
-add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!2";
-EOT
-EOF
+	manpage_hosts
 	capture_start "$NS_A" "$VETH_A" wire.pcap
 	in_ns "$NS_A" ifipsecctl ipsec0 capture "$PWD/keyd.pcap" ||
 	    atf_fail "ifipsecctl ipsec0 capture failed"

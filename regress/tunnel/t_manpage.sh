@@ -9,33 +9,6 @@
 KEY1=0x566572795365637572654b6579212131	# "VerySecureKey!!1"
 KEY2=0x566572795365637572654b6579212132	# "VerySecureKey!!2"
 
-# manpage_hosts: builds both hosts with IPv6 off (the example is IPv4
-# only, so the SA counters then see nothing but the test's packets) and
-# runs the manual page's command lines on each.
-manpage_hosts()
-{
-	tnt_hosts noipv6
-	tnt_keyds
-	host_run "$NS_A" A <<'EOF'
-ifconfig ipsec0 create reqid 100
-ifconfig ipsec0 inet tunnel 192.168.0.3 192.168.0.5
-ifconfig ipsec0 inet 172.16.0.3/16 172.16.0.5
-setkey -c <<'EOT'
-add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!1";
-add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 100 -E rijndael-cbc "VerySecureKey!!2";
-EOT
-EOF
-	host_run "$NS_B" B <<'EOF'
-ifconfig ipsec0 create reqid 200
-ifconfig ipsec0 inet tunnel 192.168.0.5 192.168.0.3
-ifconfig ipsec0 inet 172.16.0.5/16 172.16.0.3
-setkey -c <<'EOT'
-add 192.168.0.3 192.168.0.5 esp 10000 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!1";
-add 192.168.0.5 192.168.0.3 esp 10001 -m tunnel -u 200 -E rijndael-cbc "VerySecureKey!!2";
-EOT
-EOF
-}
-
 # expect_layout FILE: checks the ESP packets of FILE against what
 # FreeBSD's kernel sends for the example's SAs.  The outer header has TTL
 # 64 and DF clear.  Each SA numbers its packets 1, 2, 3, ... and no 16-byte
