@@ -287,7 +287,7 @@ struct dump_cursor {
 
 struct client;
 
-/* What an epoll event refers to. */
+/* The object an epoll event belongs to. */
 enum ev_kind {
 	EV_LISTEN,
 	EV_TIMER,
