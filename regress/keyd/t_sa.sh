@@ -862,6 +862,110 @@ natt_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case natt_addresses cleanup
+natt_addresses_head()
+{
+	atf_set descr "NAT-T original addresses survive GET; UPDATE replaces or keeps NAT-T"
+	atf_set require.user root
+}
+natt_addresses_body()
+{
+	# NAT_T_OAI is 192.168.1.7 and NAT_T_OAR is fe80::7 with scope id 11,
+	# in host byte order (little-endian here).
+	local oai="ext=23:ff20000010020000c0a801070000000000000000"
+	local oar="ext=24:ff8000001c1c000000000000fe8000000000000000000000000000070b000000"
+	local natt="ext=20:02000000 ext=21:11940000 ext=22:11950000"
+
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+send a ADD satype=esp spi=1000 $SA_ADDRS enc=aes-cbc:$KEY16 $natt $oai $oar
+drain a
+echo == get
+send a GET satype=esp spi=1000 $SA_ADDRS
+recv a
+send a UPDATE satype=esp spi=1000 $SA_ADDRS lh=100 ls=50
+drain a
+echo == get-kept
+send a GET satype=esp spi=1000 $SA_ADDRS
+recv a
+send a UPDATE satype=esp spi=1000 $SA_ADDRS ext=20:02000000 ext=21:13880000 ext=22:13890000
+drain a
+echo == get-replaced
+send a GET satype=esp spi=1000 $SA_ADDRS
+recv a
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.7 spirange=2000-2000
+drain a
+send a UPDATE satype=esp spi=2000 src=192.168.0.3 dst=192.168.0.7 enc=aes-cbc:$KEY16 $natt $oar
+drain a
+echo == get-larval
+send a GET satype=esp spi=2000 src=192.168.0.3 dst=192.168.0.7
+recv a
+EOF
+	expect_in out get '^a: msg type=GET errno=0 '
+	expect_in out get '^a:   natt_sport port=4500$'
+	expect_in out get '^a:   natt_dport port=4501$'
+	expect_in out get '^a:   natt_oai proto=255 plen=32 192\.168\.1\.7$'
+	expect_in out get '^a:   natt_oar proto=255 plen=128 fe80::7%11$'
+	expect_ext_order sect.get a "sa sa2 lifetime_current src dst key_encrypt natt_type natt_sport natt_dport natt_oai natt_oar"
+	# An UPDATE without NAT_T_TYPE leaves the NAT-T settings alone.
+	expect_in out get-kept '^a:   lifetime_hard alloc=0 bytes=0 add=100 use=0$'
+	expect_in out get-kept '^a:   natt_dport port=4501$'
+	expect_in out get-kept '^a:   natt_oar proto=255 plen=128 fe80::7%11$'
+	# One with NAT_T_TYPE replaces all of them, original addresses too.
+	expect_in out get-replaced '^a:   natt_sport port=5000$'
+	expect_in out get-replaced '^a:   natt_dport port=5001$'
+	expect_not_in out get-replaced 'natt_oa[ir]'
+	expect_in out get-larval '^a: msg type=GET errno=0 '
+	expect_in out get-larval '^a:   natt_dport port=4501$'
+	expect_in out get-larval '^a:   natt_oar proto=255 plen=128 fe80::7%11$'
+	expect_not_in out get-larval 'natt_oai'
+}
+natt_addresses_cleanup()
+{
+	keyd_cleanup
+}
+
+atf_test_case ipv6_scope cleanup
+ipv6_scope_head()
+{
+	atf_set descr "IPv6 SA addresses keep their scope id, which GET must match"
+	atf_set require.user root
+}
+ipv6_scope_body()
+{
+	# fe80::1 and fe80::2 with scope id 7 or 8 (host byte order).
+	local src="ext=5:ff8000001c1c000000000000fe80000000000000000000000000000107000000"
+	local dst7="ext=6:ff8000001c1c000000000000fe80000000000000000000000000000207000000"
+	local dst8="ext=6:ff8000001c1c000000000000fe80000000000000000000000000000208000000"
+
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+send a ADD satype=esp spi=1000 enc=aes-cbc:$KEY16 $src $dst7
+drain a
+echo == get
+send a GET satype=esp spi=1000 $src $dst7
+recv a
+echo == get-other-scope
+send a GET satype=esp spi=1000 $src $dst8
+recv a
+echo == dump
+send a DUMP satype=esp
+recv a
+EOF
+	expect_in out get '^a: msg type=GET errno=0 '
+	expect_in out get '^a:   src proto=255 plen=128 fe80::1%7$'
+	expect_in out get '^a:   dst proto=255 plen=128 fe80::2%7$'
+	expect_in out get-other-scope '^a: msg type=GET errno=ESRCH '
+	expect_in out dump '^a:   src proto=255 plen=128 fe80::1%7$'
+	expect_in out dump '^a:   dst proto=255 plen=128 fe80::2%7$'
+}
+ipv6_scope_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case update_addresses cleanup
 update_addresses_head()
 {
@@ -1023,6 +1127,8 @@ atf_init_test_cases()
 	atf_add_test_case ipv6
 	atf_add_test_case ipcomp_tcp
 	atf_add_test_case natt
+	atf_add_test_case natt_addresses
+	atf_add_test_case ipv6_scope
 	atf_add_test_case update_addresses
 	atf_add_test_case flush
 	atf_add_test_case dump

@@ -358,6 +358,35 @@ spdget_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case spdget_requests cleanup
+spdget_requests_head()
+{
+	atf_set descr "SPDGET returns IPv6 selectors and mixed requests as added"
+	atf_set require.user root
+}
+spdget_requests_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+send a SPDADD src=2001:db8:1::/48[443] dst=2001:db8:2::/64 proto=6 policy="in ipsec esp/tunnel/2001:db8::5-2001:db8::3/require ah/transport//use ipcomp/tunnel/192.168.0.5-192.168.0.3/unique:100"
+drain a
+echo == get
+send a SPDGET policy="out discard" id=1
+recv a
+EOF
+	expect_in out get '^a: msg type=X_SPDGET errno=0 '
+	expect_in out get '^a:   src proto=6 plen=48 2001:db8:1::\[443\]$'
+	expect_in out get '^a:   dst proto=6 plen=64 2001:db8:2::$'
+	expect_in out get '^a:     request len=64 proto=esp mode=tunnel level=require reqid=0 2001:db8::5 - 2001:db8::3$'
+	expect_in out get '^a:     request len=8 proto=ah mode=transport level=use reqid=0$'
+	expect_in out get '^a:     request len=40 proto=ipcomp mode=tunnel level=unique reqid=100 192\.168\.0\.5 - 192\.168\.0\.3$'
+}
+spdget_requests_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case spddump cleanup
 spddump_head()
 {
@@ -693,6 +722,7 @@ atf_init_test_cases()
 	atf_add_test_case spdupdate
 	atf_add_test_case spddelete
 	atf_add_test_case spdget
+	atf_add_test_case spdget_requests
 	atf_add_test_case spddump
 	atf_add_test_case spdflush
 	atf_add_test_case spdsetidx
