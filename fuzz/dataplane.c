@@ -87,6 +87,7 @@ set_addr(struct sockaddr_storage *ss, bool v6, bool local)
 static void
 add_sa(struct keyd *k, const struct fuzz_sa_setup *s, uint32_t spi, bool v6)
 {
+	struct sockaddr_storage ss;
 	struct sa *sa;
 
 	FUZZ_ASSERT((sa = sad_new(&k->sad)) != NULL);
@@ -96,8 +97,10 @@ add_sa(struct keyd *k, const struct fuzz_sa_setup *s, uint32_t spi, bool v6)
 	sa->state = SADB_SASTATE_MATURE;
 	sa->mode = IPSEC_MODE_TUNNEL;
 	sa->reqid = REQID;
-	set_addr(&sa->src, v6, false);
-	set_addr(&sa->dst, v6, true);
+	set_addr(&ss, v6, false);
+	sockaddr_union_set(&sa->src, (const struct sockaddr *)&ss);
+	set_addr(&ss, v6, true);
+	sockaddr_union_set(&sa->dst, (const struct sockaddr *)&ss);
 	sa->enc = s->enc;
 	sa->auth = s->auth;
 	sa->flags = s->flags | SADB_X_EXT_CYCSEQ;

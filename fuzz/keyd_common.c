@@ -73,7 +73,7 @@ check_sad(const struct sad *sad)
 		FUZZ_ASSERT(sa->key_enc.data != NULL || sa->key_enc.len == 0);
 		FUZZ_ASSERT(sa->key_auth.data != NULL ||
 		    sa->key_auth.len == 0);
-		FUZZ_ASSERT(sa->src.ss_family == sa->dst.ss_family);
+		FUZZ_ASSERT(sa->src.sa.sa_family == sa->dst.sa.sa_family);
 	}
 	FUZZ_ASSERT(n == sad->count);
 	FUZZ_ASSERT(sad->count <= sad->max);

@@ -100,8 +100,8 @@ find_acquire(struct keyd *k, uint8_t proto, uint8_t mode, uint32_t reqid,
 	TAILQ_FOREACH(acq, &k->acquires, entry)
 		if (acq->proto == proto && acq->mode == mode &&
 		    acq->reqid == reqid &&
-		    sockaddr_equal_addr((struct sockaddr *)&acq->src, src) &&
-		    sockaddr_equal_addr((struct sockaddr *)&acq->dst, dst))
+		    sockaddr_equal_addr(&acq->src.sa, src) &&
+		    sockaddr_equal_addr(&acq->dst.sa, dst))
 			return acq;
 	return NULL;
 }
@@ -120,11 +120,9 @@ send_acquire(struct keyd *k, const struct acquire *acq,
 	key_msg_begin(&b, SADB_ACQUIRE, key_proto_to_satype(acq->proto),
 	    acq->seq, 0);
 	key_msg_add_address(&b, SADB_EXT_ADDRESS_SRC, IPSEC_ULPROTO_ANY,
-	    (uint8_t)key_sockaddr_bits(acq->src.ss_family),
-	    (const struct sockaddr *)&acq->src);
+	    (uint8_t)key_sockaddr_bits(acq->src.sa.sa_family), &acq->src.sa);
 	key_msg_add_address(&b, SADB_EXT_ADDRESS_DST, IPSEC_ULPROTO_ANY,
-	    (uint8_t)key_sockaddr_bits(acq->dst.ss_family),
-	    (const struct sockaddr *)&acq->dst);
+	    (uint8_t)key_sockaddr_bits(acq->dst.sa.sa_family), &acq->dst.sa);
 	if (sp != NULL) {
 		/* The policy header alone: type, direction and id. */
 		key_policy_begin(&pb, sp->action, sp->dir, sp->scope, sp->id,

@@ -63,9 +63,9 @@ ifnet_for_sa(const struct keyd *k, const struct sa *sa)
 	TAILQ_FOREACH(ifp, &k->ifs, entry)
 		if (ifp->has_tunnel && ifp->reqid == sa->reqid &&
 		    sockaddr_equal_addr((const struct sockaddr *)&ifp->dst,
-		    (const struct sockaddr *)&sa->src) &&
+		    &sa->src.sa) &&
 		    sockaddr_equal_addr((const struct sockaddr *)&ifp->src,
-		    (const struct sockaddr *)&sa->dst))
+		    &sa->dst.sa))
 			return ifp;
 	return NULL;
 }

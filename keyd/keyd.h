@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <net/if.h>
+#include <netinet/in.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +50,22 @@
 #define KEYD_DUMP_BATCH			256
 
 /* ---------------------------------------------------------------------
+ * Socket addresses
+ */
+
+/*
+ * An IPv4 or IPv6 socket address with its port, flow label and scope id,
+ * in 28 bytes where a struct sockaddr_storage takes 128.
+ */
+union sockaddr_union {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
+void	 sockaddr_union_set(union sockaddr_union *, const struct sockaddr *);
+
+/* ---------------------------------------------------------------------
  * Security associations (sad.c)
  */
 
@@ -61,12 +78,28 @@ struct sa_lifetime {
 
 /* Key material in its own allocation, wiped before it is freed. */
 struct sa_key {
-	bool present;			/* an extension was given, maybe 0 bits */
-	unsigned int bits;
-	size_t len;			/* bytes */
 	uint8_t *data;
+	uint16_t bits;			/* sadb_key_bits */
+	uint16_t len;			/* bytes */
+	bool present;			/* an extension was given, maybe 0 bits */
 };
 
+/* ESP in UDP (RFC 3948), allocated only for the SAs that use it. */
+struct sa_natt {
+	uint8_t type;			/* UDP_ENCAP_ESPINUDP */
+	bool has_oai;
+	bool has_oar;
+	uint16_t sport;			/* host byte order */
+	uint16_t dport;
+	union sockaddr_union oai;	/* original addresses */
+	union sockaddr_union oar;
+};
+
+/*
+ * A security association.  The SAD may hold a million of them, so the
+ * members are ordered to leave little padding.  The NAT-T settings, which
+ * few SAs have, are allocated apart.
+ */
 struct sa {
 	uint32_t spi;			/* host byte order */
 	uint8_t satype;			/* SADB_SATYPE_* */
@@ -74,27 +107,17 @@ struct sa {
 	uint8_t state;			/* SADB_SASTATE_* */
 	uint8_t mode;			/* IPSEC_MODE_* */
 	uint32_t reqid;
-	struct sockaddr_storage src;	/* ports are zero */
-	struct sockaddr_storage dst;
-
 	uint8_t auth;			/* SADB_AALG_* */
 	uint8_t enc;			/* SADB_EALG_* or SADB_X_CALG_* */
+	bool has_lifetime;		/* hard and soft are set together */
 	uint32_t flags;			/* sadb_sa_flags */
 	uint32_t replay;		/* replay window in bytes, 0 = off */
+	union sockaddr_union src;	/* ports are zero */
+	union sockaddr_union dst;
+
 	struct sa_key key_auth;
 	struct sa_key key_enc;
-
-	/* ESP in UDP (RFC 3948); ports in host byte order. */
-	bool natt;
-	uint8_t natt_type;		/* UDP_ENCAP_ESPINUDP */
-	uint16_t natt_sport;
-	uint16_t natt_dport;
-	bool has_natt_oai;
-	bool has_natt_oar;
-	struct sockaddr_storage natt_oai;	/* original addresses */
-	struct sockaddr_storage natt_oar;
-
-	bool has_lifetime;		/* hard and soft are set together */
+	struct sa_natt *natt;		/* NULL unless ESP in UDP */
 	struct sa_lifetime hard;
 	struct sa_lifetime soft;
 
@@ -102,13 +125,12 @@ struct sa {
 	uint64_t seq;			/* outbound sequence number */
 	uint64_t bytes;
 	uint32_t allocations;		/* packets */
+	uint32_t msg_seq;		/* sadb_msg_seq of GETSPI or ADD */
+	uint32_t pid;			/* sadb_msg_pid of GETSPI or ADD */
 	time_t created;			/* time of day */
 	time_t firstused;		/* time of day, 0 until first use */
 	uint64_t created_mono;		/* CLOCK_MONOTONIC seconds */
 	uint64_t firstused_mono;
-
-	uint32_t msg_seq;		/* sadb_msg_seq of GETSPI or ADD */
-	uint32_t pid;			/* sadb_msg_pid of GETSPI or ADD */
 	uint64_t serial;		/* creation order, larger is newer */
 
 	/* Data-plane state, released by dp_free when the SA goes away. */
@@ -116,9 +138,8 @@ struct sa {
 	void (*dp_free)(void *);
 
 	struct sa *spi_next;		/* hash chain by SPI */
-	struct sa **spi_pprev;		/* the pointer to this SA */
 	struct sa *idx_next;		/* hash chain by proto, src, dst */
-	struct sa **idx_pprev;
+	struct sa **idx_pprev;		/* the pointer to this SA */
 	TAILQ_ENTRY(sa) entry;		/* all SAs, newest first */
 };
 
@@ -142,8 +163,8 @@ void	 sad_clear(struct sad *);
 struct sa *sad_new(struct sad *);
 int	 sad_insert(struct sad *, struct sa *);
 void	 sad_remove(struct sad *, struct sa *);
-void	 sad_move(struct sad *, struct sa *, const struct sockaddr_storage *,
-	    const struct sockaddr_storage *);
+void	 sad_move(struct sad *, struct sa *, const union sockaddr_union *,
+	    const union sockaddr_union *);
 void	 sa_free(struct sa *);
 int	 sa_set_key(struct sa_key *, const uint8_t *, unsigned int bits);
 void	 sa_wipe_key(struct sa_key *);
@@ -172,8 +193,8 @@ struct sp_request {
 	uint8_t level;
 	uint32_t reqid;
 	bool has_addrs;
-	struct sockaddr_storage src;
-	struct sockaddr_storage dst;
+	union sockaddr_union src;
+	union sockaddr_union dst;
 };
 
 struct policy {
@@ -181,16 +202,14 @@ struct policy {
 	uint8_t dir;			/* IPSEC_DIR_* */
 	uint8_t action;			/* IPSEC_POLICY_* */
 	uint8_t scope;			/* IPSEC_POLICYSCOPE_* */
+	uint8_t ul_proto;
 	uint32_t priority;		/* interface index for ifnet scope */
-
-	struct sockaddr_storage src;	/* selector, ports included */
-	struct sockaddr_storage dst;
 	uint8_t prefs;
 	uint8_t prefd;
-	uint8_t ul_proto;
-
-	size_t nreq;
-	struct sp_request req[KEY_POLICY_MAXREQ];
+	bool linked;
+	union sockaddr_union src;	/* selector, ports included */
+	union sockaddr_union dst;
+	unsigned int refcnt;		/* the SPD's and each dump's */
 
 	uint64_t lifetime;		/* seconds since creation, 0 = none */
 	uint64_t validtime;		/* seconds since last use, 0 = none */
@@ -199,11 +218,12 @@ struct policy {
 	uint64_t created_mono;
 	uint64_t lastused_mono;
 
-	unsigned int refcnt;		/* the SPD's and each dump's */
-	bool linked;
 	TAILQ_ENTRY(policy) entry;
 	struct policy *id_next;
 	struct policy *sel_next;	/* global only: hash chain by selector */
+
+	size_t nreq;			/* at most KEY_POLICY_MAXREQ */
+	struct sp_request req[];	/* nreq, allocated with the policy */
 };
 
 TAILQ_HEAD(policy_list, policy);
@@ -221,7 +241,7 @@ struct spd {
 
 void	 spd_init(struct spd *, size_t max);
 void	 spd_clear(struct spd *);
-struct policy *spd_new(void);
+struct policy *spd_new(size_t nreq);
 void	 spd_ref(struct policy *);
 void	 spd_unref(struct policy *);
 int	 spd_insert(struct spd *, struct policy *);
@@ -243,8 +263,8 @@ struct acquire {
 	uint8_t proto;
 	uint8_t mode;
 	uint32_t reqid;
-	struct sockaddr_storage src;
-	struct sockaddr_storage dst;
+	union sockaddr_union src;
+	union sockaddr_union dst;
 	uint64_t created_mono;
 	unsigned int count;		/* requests held back since sent */
 	TAILQ_ENTRY(acquire) entry;

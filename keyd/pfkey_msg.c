@@ -18,8 +18,8 @@
 /* FreeBSD reports a reference count of 1 for idle SAs and policies. */
 #define REFCNT_REPORTED		1
 
-static int	add_addresses(struct key_buf *, const struct sockaddr_storage *,
-		    const struct sockaddr_storage *, uint8_t, uint8_t, uint8_t);
+static int	add_addresses(struct key_buf *, const struct sockaddr *,
+		    const struct sockaddr *, uint8_t, uint8_t, uint8_t);
 static int	add_sa_core(struct key_buf *, const struct sa *);
 static int	finish(struct key_buf *);
 
@@ -37,14 +37,11 @@ finish(struct key_buf *b)
 }
 
 static int
-add_addresses(struct key_buf *b, const struct sockaddr_storage *src,
-    const struct sockaddr_storage *dst, uint8_t prefs, uint8_t prefd,
-    uint8_t proto)
+add_addresses(struct key_buf *b, const struct sockaddr *src,
+    const struct sockaddr *dst, uint8_t prefs, uint8_t prefd, uint8_t proto)
 {
-	key_msg_add_address(b, SADB_EXT_ADDRESS_SRC, proto, prefs,
-	    (const struct sockaddr *)src);
-	return key_msg_add_address(b, SADB_EXT_ADDRESS_DST, proto, prefd,
-	    (const struct sockaddr *)dst);
+	key_msg_add_address(b, SADB_EXT_ADDRESS_SRC, proto, prefs, src);
+	return key_msg_add_address(b, SADB_EXT_ADDRESS_DST, proto, prefd, dst);
 }
 
 /* Appends SA, SA2 and, for windows over 255 bytes, SA_REPLAY. */
@@ -63,19 +60,19 @@ add_sa_core(struct key_buf *b, const struct sa *sa)
 }
 
 static void
-add_natt(struct key_buf *b, const struct sa *sa)
+add_natt(struct key_buf *b, const struct sa_natt *natt)
 {
-	key_msg_add_natt_type(b, sa->natt_type);
-	key_msg_add_natt_port(b, SADB_X_EXT_NAT_T_SPORT, sa->natt_sport);
-	key_msg_add_natt_port(b, SADB_X_EXT_NAT_T_DPORT, sa->natt_dport);
-	if (sa->has_natt_oai)
+	key_msg_add_natt_type(b, natt->type);
+	key_msg_add_natt_port(b, SADB_X_EXT_NAT_T_SPORT, natt->sport);
+	key_msg_add_natt_port(b, SADB_X_EXT_NAT_T_DPORT, natt->dport);
+	if (natt->has_oai)
 		key_msg_add_address(b, SADB_X_EXT_NAT_T_OAI, IPSEC_ULPROTO_ANY,
-		    (uint8_t)key_sockaddr_bits(sa->natt_oai.ss_family),
-		    (const struct sockaddr *)&sa->natt_oai);
-	if (sa->has_natt_oar)
+		    (uint8_t)key_sockaddr_bits(natt->oai.sa.sa_family),
+		    &natt->oai.sa);
+	if (natt->has_oar)
 		key_msg_add_address(b, SADB_X_EXT_NAT_T_OAR, IPSEC_ULPROTO_ANY,
-		    (uint8_t)key_sockaddr_bits(sa->natt_oar.ss_family),
-		    (const struct sockaddr *)&sa->natt_oar);
+		    (uint8_t)key_sockaddr_bits(natt->oar.sa.sa_family),
+		    &natt->oar.sa);
 }
 
 static int
@@ -112,9 +109,10 @@ msg_sa(struct key_buf *b, const struct sa *sa, uint8_t type, uint8_t satype,
 		add_limit(b, SADB_EXT_LIFETIME_SOFT, &sa->soft);
 	}
 	add_current(b, sa);
-	add_addresses(b, &sa->src, &sa->dst,
-	    (uint8_t)key_sockaddr_bits(sa->src.ss_family),
-	    (uint8_t)key_sockaddr_bits(sa->dst.ss_family), IPSEC_ULPROTO_ANY);
+	add_addresses(b, &sa->src.sa, &sa->dst.sa,
+	    (uint8_t)key_sockaddr_bits(sa->src.sa.sa_family),
+	    (uint8_t)key_sockaddr_bits(sa->dst.sa.sa_family),
+	    IPSEC_ULPROTO_ANY);
 	if (sa->key_auth.present) {
 		bits = sa->key_auth.bits;
 		key_msg_add_key(b, SADB_EXT_KEY_AUTH, sa->key_auth.data, bits);
@@ -123,8 +121,8 @@ msg_sa(struct key_buf *b, const struct sa *sa, uint8_t type, uint8_t satype,
 		bits = sa->key_enc.bits;
 		key_msg_add_key(b, SADB_EXT_KEY_ENCRYPT, sa->key_enc.data, bits);
 	}
-	if (sa->natt)
-		add_natt(b, sa);
+	if (sa->natt != NULL)
+		add_natt(b, sa->natt);
 	return finish(b);
 }
 
@@ -143,9 +141,10 @@ msg_expire(struct key_buf *b, const struct sa *sa, bool hard)
 		add_limit(b, SADB_EXT_LIFETIME_HARD, &sa->hard);
 	else
 		add_limit(b, SADB_EXT_LIFETIME_SOFT, &sa->soft);
-	add_addresses(b, &sa->src, &sa->dst,
-	    (uint8_t)key_sockaddr_bits(sa->src.ss_family),
-	    (uint8_t)key_sockaddr_bits(sa->dst.ss_family), IPSEC_ULPROTO_ANY);
+	add_addresses(b, &sa->src.sa, &sa->dst.sa,
+	    (uint8_t)key_sockaddr_bits(sa->src.sa.sa_family),
+	    (uint8_t)key_sockaddr_bits(sa->dst.sa.sa_family),
+	    IPSEC_ULPROTO_ANY);
 	return finish(b);
 }
 
@@ -166,9 +165,8 @@ add_policy(struct key_buf *b, const struct policy *sp)
 		r = &sp->req[i];
 		if (key_policy_add_request(&pb, r->proto, r->mode, r->level,
 		    (uint16_t)r->reqid,
-		    r->has_addrs ? (const struct sockaddr *)&r->src : NULL,
-		    r->has_addrs ? (const struct sockaddr *)&r->dst : NULL) ==
-		    -1)
+		    r->has_addrs ? &r->src.sa : NULL,
+		    r->has_addrs ? &r->dst.sa : NULL) == -1)
 			goto done;
 	}
 	rc = key_msg_add_policy(b, pb.data, pb.len);
@@ -203,7 +201,7 @@ msg_policy(struct key_buf *b, const struct policy *sp, uint8_t type,
 	key_msg_begin(b, type, SADB_SATYPE_UNSPEC, seq, pid);
 	if (lifetimes && type == SADB_X_SPDEXPIRE)
 		add_policy_lifetimes(b, sp);
-	add_addresses(b, &sp->src, &sp->dst, sp->prefs, sp->prefd,
+	add_addresses(b, &sp->src.sa, &sp->dst.sa, sp->prefs, sp->prefd,
 	    sp->ul_proto);
 	add_policy(b, sp);
 	if (lifetimes && type != SADB_X_SPDEXPIRE)

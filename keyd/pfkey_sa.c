@@ -32,7 +32,7 @@ struct saidx {
 	struct sockaddr_storage dst;
 };
 
-static int	read_natt(const struct key_msg *, struct sa *);
+static int	read_natt(const struct key_msg *, uint8_t, struct sa_natt **);
 
 static const uint16_t reply_sa_exts[] = {
 	SADB_EXT_SA, SADB_X_EXT_SA2, SADB_EXT_ADDRESS_SRC,
@@ -47,6 +47,14 @@ zero_port(struct sockaddr_storage *ss)
 		((struct sockaddr_in *)ss)->sin_port = 0;
 	else if (ss->ss_family == AF_INET6)
 		((struct sockaddr_in6 *)ss)->sin6_port = 0;
+}
+
+/* Replaces the NAT-T settings of sa with natt, which sa then owns. */
+static void
+set_natt(struct sa *sa, struct sa_natt *natt)
+{
+	free(sa->natt);
+	sa->natt = natt;
 }
 
 /* Reads SRC, DST and SA2 of m.  Returns 0 or an errno value. */
@@ -83,9 +91,9 @@ static bool
 match_head(const struct sa *sa, const struct saidx *x)
 {
 	return sa->proto == x->proto &&
-	    sockaddr_equal_addr((const struct sockaddr *)&sa->src,
+	    sockaddr_equal_addr(&sa->src.sa,
 	    (const struct sockaddr *)&x->src) &&
-	    sockaddr_equal_addr((const struct sockaddr *)&sa->dst,
+	    sockaddr_equal_addr(&sa->dst.sa,
 	    (const struct sockaddr *)&x->dst);
 }
 
@@ -163,16 +171,16 @@ sa_describe(const struct sa *sa, char *buf, size_t len)
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	const void *s, *d;
 
-	if (sa->src.ss_family == AF_INET6) {
-		s = &((const struct sockaddr_in6 *)&sa->src)->sin6_addr;
-		d = &((const struct sockaddr_in6 *)&sa->dst)->sin6_addr;
+	if (sa->src.sa.sa_family == AF_INET6) {
+		s = &sa->src.sin6.sin6_addr;
+		d = &sa->dst.sin6.sin6_addr;
 	} else {
-		s = &((const struct sockaddr_in *)&sa->src)->sin_addr;
-		d = &((const struct sockaddr_in *)&sa->dst)->sin_addr;
+		s = &sa->src.sin.sin_addr;
+		d = &sa->dst.sin.sin_addr;
 	}
-	if (inet_ntop(sa->src.ss_family, s, src, sizeof(src)) == NULL)
+	if (inet_ntop(sa->src.sa.sa_family, s, src, sizeof(src)) == NULL)
 		strcpy(src, "?");
-	if (inet_ntop(sa->dst.ss_family, d, dst, sizeof(dst)) == NULL)
+	if (inet_ntop(sa->dst.sa.sa_family, d, dst, sizeof(dst)) == NULL)
 		strcpy(dst, "?");
 	snprintf(buf, len, "%s SPI 0x%08x %s->%s",
 	    key_satype_name(sa->satype), sa->spi, src, dst);
@@ -295,6 +303,7 @@ set_sa_values(struct keyd *k, struct sa *sa, const struct key_msg *m)
 {
 	const struct sadb_sa *sa0 = (const void *)m->ext[SADB_EXT_SA];
 	const struct sadb_x_sa_replay *rp;
+	struct sa_natt *natt;
 	int error;
 
 	sa->auth = sa0->sadb_sa_auth;
@@ -314,8 +323,11 @@ set_sa_values(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	    sa->spi <= 255)
 		return EINVAL;
 
-	if ((error = read_keys(sa, m)) != 0 || (error = read_natt(m, sa)) != 0)
+	if ((error = read_keys(sa, m)) != 0 ||
+	    (error = read_natt(m, sa->satype, &natt)) != 0)
 		return error;
+	if (natt != NULL)
+		set_natt(sa, natt);
 
 	sa->has_lifetime = false;
 	memset(&sa->hard, 0, sizeof(sa->hard));
@@ -361,8 +373,8 @@ fill_index(struct keyd *k, struct sa *sa, const struct key_msg *m,
 	sa->proto = x->proto;
 	sa->mode = x->mode;
 	sa->reqid = x->reqid;
-	sa->src = x->src;
-	sa->dst = x->dst;
+	sockaddr_union_set(&sa->src, (const struct sockaddr *)&x->src);
+	sockaddr_union_set(&sa->dst, (const struct sockaddr *)&x->dst);
 	sa->msg_seq = m->base->sadb_msg_seq;
 	sa->pid = m->base->sadb_msg_pid;
 	sa->created = k->now;
@@ -475,12 +487,14 @@ pfkey_getspi(struct keyd *k, struct client *c, const struct key_msg *m)
 
 /*
  * Reads ESP-in-UDP settings (NAT_T_TYPE, _SPORT, _DPORT and the optional
- * original addresses _OAI and _OAR) into sa when m has a NAT_T_TYPE, as
- * FreeBSD's key_setnatt() accepts them: ESP only, type ESP-in-UDP, both
- * ports present and not 0.  Returns 0 or EINVAL.
+ * original addresses _OAI and _OAR) of an SA of satype when m has a
+ * NAT_T_TYPE, as FreeBSD's key_setnatt() accepts them: ESP only, type
+ * ESP-in-UDP, both ports present and not 0.  Sets *nattp to the settings
+ * in a new allocation, or to NULL when m has no NAT_T_TYPE.  Returns 0,
+ * EINVAL or ENOBUFS.
  */
 static int
-read_natt(const struct key_msg *m, struct sa *sa)
+read_natt(const struct key_msg *m, uint8_t satype, struct sa_natt **nattp)
 {
 	const struct sadb_x_nat_t_type *t =
 	    (const void *)m->ext[SADB_X_EXT_NAT_T_TYPE];
@@ -488,52 +502,53 @@ read_natt(const struct key_msg *m, struct sa *sa)
 	    (const void *)m->ext[SADB_X_EXT_NAT_T_SPORT];
 	const struct sadb_x_nat_t_port *dport =
 	    (const void *)m->ext[SADB_X_EXT_NAT_T_DPORT];
+	struct sockaddr_storage oai, oar;
+	struct sa_natt *natt;
 
+	*nattp = NULL;
 	if (t == NULL)
 		return 0;
-	if (sa->satype != SADB_SATYPE_ESP ||
+	if (satype != SADB_SATYPE_ESP ||
 	    t->sadb_x_nat_t_type_type != UDP_ENCAP_ESPINUDP ||
 	    sport == NULL || dport == NULL ||
 	    sport->sadb_x_nat_t_port_port == 0 ||
 	    dport->sadb_x_nat_t_port_port == 0)
 		return EINVAL;
-	sa->natt_type = t->sadb_x_nat_t_type_type;
-	sa->natt_sport = ntohs(sport->sadb_x_nat_t_port_port);
-	sa->natt_dport = ntohs(dport->sadb_x_nat_t_port_port);
-	sa->has_natt_oai = m->ext[SADB_X_EXT_NAT_T_OAI] != NULL;
-	sa->has_natt_oar = m->ext[SADB_X_EXT_NAT_T_OAR] != NULL;
-	if ((sa->has_natt_oai && key_msg_address(m, SADB_X_EXT_NAT_T_OAI,
-	    &sa->natt_oai, NULL, NULL) == -1) ||
-	    (sa->has_natt_oar && key_msg_address(m, SADB_X_EXT_NAT_T_OAR,
-	    &sa->natt_oar, NULL, NULL) == -1))
+	if ((m->ext[SADB_X_EXT_NAT_T_OAI] != NULL &&
+	    key_msg_address(m, SADB_X_EXT_NAT_T_OAI, &oai, NULL, NULL) == -1) ||
+	    (m->ext[SADB_X_EXT_NAT_T_OAR] != NULL &&
+	    key_msg_address(m, SADB_X_EXT_NAT_T_OAR, &oar, NULL, NULL) == -1))
 		return EINVAL;
-	sa->natt = true;
+	if ((natt = calloc(1, sizeof(*natt))) == NULL)
+		return ENOBUFS;
+	natt->type = t->sadb_x_nat_t_type_type;
+	natt->sport = ntohs(sport->sadb_x_nat_t_port_port);
+	natt->dport = ntohs(dport->sadb_x_nat_t_port_port);
+	if (m->ext[SADB_X_EXT_NAT_T_OAI] != NULL) {
+		natt->has_oai = true;
+		sockaddr_union_set(&natt->oai, (const struct sockaddr *)&oai);
+	}
+	if (m->ext[SADB_X_EXT_NAT_T_OAR] != NULL) {
+		natt->has_oar = true;
+		sockaddr_union_set(&natt->oar, (const struct sockaddr *)&oar);
+	}
+	*nattp = natt;
 	return 0;
 }
 
-static void
-copy_natt(struct sa *to, const struct sa *from)
-{
-	to->natt = from->natt;
-	to->natt_type = from->natt_type;
-	to->natt_sport = from->natt_sport;
-	to->natt_dport = from->natt_dport;
-	to->has_natt_oai = from->has_natt_oai;
-	to->has_natt_oar = from->has_natt_oar;
-	to->natt_oai = from->natt_oai;
-	to->natt_oar = from->natt_oar;
-}
-
-/* Reads a NEW_ADDRESS extension into *ss if m has it.  Returns 0 or errno. */
+/* Reads a NEW_ADDRESS extension into *u if m has it.  Returns 0 or errno. */
 static int
 read_new_address(const struct key_msg *m, uint16_t exttype,
-    struct sockaddr_storage *ss)
+    union sockaddr_union *u)
 {
+	struct sockaddr_storage ss;
+
 	if (m->ext[exttype] == NULL)
 		return 0;
-	if (key_msg_address(m, exttype, ss, NULL, NULL) == -1)
+	if (key_msg_address(m, exttype, &ss, NULL, NULL) == -1)
 		return errno == EAFNOSUPPORT ? EAFNOSUPPORT : EINVAL;
-	zero_port(ss);
+	zero_port(&ss);
+	sockaddr_union_set(u, (const struct sockaddr *)&ss);
 	return 0;
 }
 
@@ -550,18 +565,27 @@ update_larval(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	    m->ext[SADB_EXT_KEY_AUTH] == NULL))
 		return EINVAL;
 
-	/* Work on a copy so that a rejected UPDATE leaves the SA as it was. */
+	/*
+	 * Work on a copy so that a rejected UPDATE leaves the SA as it was.
+	 * The copy gets keys and NAT-T settings of its own, or none.
+	 */
 	tmp = *sa;
 	memset(&tmp.key_auth, 0, sizeof(tmp.key_auth));
 	memset(&tmp.key_enc, 0, sizeof(tmp.key_enc));
+	tmp.natt = NULL;
 	if ((error = set_sa_values(k, &tmp, m)) != 0) {
 		sa_wipe_key(&tmp.key_auth);
 		sa_wipe_key(&tmp.key_enc);
+		free(tmp.natt);
 		key_wipe(&tmp, sizeof(tmp));
 		return error;
 	}
 	sa_wipe_key(&sa->key_auth);
 	sa_wipe_key(&sa->key_enc);
+	if (tmp.natt == NULL)
+		tmp.natt = sa->natt;
+	else
+		free(sa->natt);
 	/* The links in tmp are unchanged: nothing touched the SAD since. */
 	*sa = tmp;
 	key_wipe(&tmp, sizeof(tmp));
@@ -578,8 +602,8 @@ update_larval(struct keyd *k, struct sa *sa, const struct key_msg *m)
 static int
 update_mature(struct keyd *k, struct sa *sa, const struct key_msg *m)
 {
-	struct sockaddr_storage src = sa->src, dst = sa->dst;
-	struct sa natt;
+	union sockaddr_union src = sa->src, dst = sa->dst;
+	struct sa_natt *natt;
 	int error;
 
 	if (m->ext[SADB_EXT_KEY_ENCRYPT] != NULL ||
@@ -590,11 +614,9 @@ update_mature(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	    (error = read_new_address(m, SADB_X_EXT_NEW_ADDRESS_DST,
 	    &dst)) != 0)
 		return error;
-	if (src.ss_family != dst.ss_family)
+	if (src.sa.sa_family != dst.sa.sa_family)
 		return EINVAL;
-	memset(&natt, 0, sizeof(natt));
-	natt.satype = sa->satype;
-	if ((error = read_natt(m, &natt)) != 0)
+	if ((error = read_natt(m, sa->satype, &natt)) != 0)
 		return error;
 
 	if (m->ext[SADB_EXT_LIFETIME_HARD] != NULL) {
@@ -602,12 +624,10 @@ update_mature(struct keyd *k, struct sa *sa, const struct key_msg *m)
 		read_lifetime(m->ext[SADB_EXT_LIFETIME_SOFT], &sa->soft);
 		sa->has_lifetime = true;
 	}
-	if (natt.natt)
-		copy_natt(sa, &natt);
-	if (!sockaddr_equal_addr((struct sockaddr *)&src,
-	    (struct sockaddr *)&sa->src) ||
-	    !sockaddr_equal_addr((struct sockaddr *)&dst,
-	    (struct sockaddr *)&sa->dst)) {
+	if (natt != NULL)
+		set_natt(sa, natt);
+	if (!sockaddr_equal_addr(&src.sa, &sa->src.sa) ||
+	    !sockaddr_equal_addr(&dst.sa, &sa->dst.sa)) {
 		sad_move(&k->sad, sa, &src, &dst);
 		log_sa(sa, "moved to new addresses");
 	}

@@ -22,19 +22,22 @@ static int
 read_selector(const struct key_msg *m, struct policy *sp)
 {
 	const struct sadb_x_policy *xpl = (const void *)m->ext[SADB_X_EXT_POLICY];
+	struct sockaddr_storage src, dst;
 	uint8_t proto_s, proto_d;
 
 	if (m->ext[SADB_EXT_ADDRESS_SRC] == NULL ||
 	    m->ext[SADB_EXT_ADDRESS_DST] == NULL || xpl == NULL)
 		return EINVAL;
-	if (key_msg_address(m, SADB_EXT_ADDRESS_SRC, &sp->src, &sp->prefs,
+	if (key_msg_address(m, SADB_EXT_ADDRESS_SRC, &src, &sp->prefs,
 	    &proto_s) == -1 ||
-	    key_msg_address(m, SADB_EXT_ADDRESS_DST, &sp->dst, &sp->prefd,
+	    key_msg_address(m, SADB_EXT_ADDRESS_DST, &dst, &sp->prefd,
 	    &proto_d) == -1)
 		return errno == EAFNOSUPPORT ? EAFNOSUPPORT : EINVAL;
-	if (sp->src.ss_family != sp->dst.ss_family || proto_s != proto_d ||
-	    sp->prefs > key_sockaddr_bits(sp->src.ss_family) ||
-	    sp->prefd > key_sockaddr_bits(sp->dst.ss_family))
+	sockaddr_union_set(&sp->src, (const struct sockaddr *)&src);
+	sockaddr_union_set(&sp->dst, (const struct sockaddr *)&dst);
+	if (src.ss_family != dst.ss_family || proto_s != proto_d ||
+	    sp->prefs > key_sockaddr_bits(src.ss_family) ||
+	    sp->prefd > key_sockaddr_bits(dst.ss_family))
 		return EINVAL;
 	sp->ul_proto = proto_s;
 	sp->dir = xpl->sadb_x_policy_dir;
@@ -45,13 +48,15 @@ read_selector(const struct key_msg *m, struct policy *sp)
 
 /*
  * Reads the requests of the policy extension xpl (len bytes, a private
- * copy) into sp.  Requests at level unique get reqids as FreeBSD's
+ * copy) into reqs, which has room for KEY_POLICY_MAXREQ, and their number
+ * into *nreq.  Requests at level unique get reqids as FreeBSD's
  * key_msg2sp() assigns them: reqids above 16383 become 0, and 0 is
  * replaced by the next automatic reqid, which is written back into xpl so
  * that the reply shows it.  Requests at other levels keep reqid 0.
  */
 static int
-read_requests(struct keyd *k, struct policy *sp, uint8_t *xpl, size_t len)
+read_requests(struct keyd *k, struct sp_request *reqs_out, size_t *nreq,
+    uint8_t *xpl, size_t len)
 {
 	struct key_ipsecrequest reqs[KEY_POLICY_MAXREQ];
 	struct sadb_x_ipsecrequest rec;
@@ -89,16 +94,18 @@ read_requests(struct keyd *k, struct policy *sp, uint8_t *xpl, size_t len)
 			rec.sadb_x_ipsecrequest_reqid = (uint16_t)reqid;
 			memcpy(xpl + off, &rec, sizeof(rec));
 		}
-		sp->req[i].proto = reqs[i].proto;
-		sp->req[i].mode = reqs[i].mode;
-		sp->req[i].level = reqs[i].level;
-		sp->req[i].reqid = reqid;
-		sp->req[i].has_addrs = reqs[i].has_addrs;
-		sp->req[i].src = reqs[i].src;
-		sp->req[i].dst = reqs[i].dst;
+		reqs_out[i].proto = reqs[i].proto;
+		reqs_out[i].mode = reqs[i].mode;
+		reqs_out[i].level = reqs[i].level;
+		reqs_out[i].reqid = reqid;
+		reqs_out[i].has_addrs = reqs[i].has_addrs;
+		sockaddr_union_set(&reqs_out[i].src,
+		    (const struct sockaddr *)&reqs[i].src);
+		sockaddr_union_set(&reqs_out[i].dst,
+		    (const struct sockaddr *)&reqs[i].dst);
 		off += rec.sadb_x_ipsecrequest_len;
 	}
-	sp->nreq = n;
+	*nreq = n;
 	return 0;
 }
 
@@ -165,6 +172,8 @@ log_policy(const struct policy *sp, const char *event)
  * least one request), an optional hard lifetime; EEXIST for a selector and
  * direction already present.  SADB_X_SPDUPDATE replaces such a policy
  * instead.  The reply echoes the request with the new policy id.
+ * The policy is built in draft without its requests, and allocated last,
+ * when the number of requests is known.
  */
 int
 pfkey_spdadd(struct keyd *k, struct client *c, const struct key_msg *m)
@@ -172,25 +181,25 @@ pfkey_spdadd(struct keyd *k, struct client *c, const struct key_msg *m)
 	const struct sadb_x_policy *xpl0 = (const void *)m->ext[SADB_X_EXT_POLICY];
 	const struct sadb_lifetime *lft;
 	struct sadb_x_policy xpl;
-	struct policy *sp, *old;
+	struct sp_request reqs[KEY_POLICY_MAXREQ];
+	struct policy draft, *sp = NULL, *old;
 	uint8_t *copy = NULL;
-	size_t xlen;
+	size_t xlen, nreq = 0;
 	int error;
 
-	if ((sp = spd_new()) == NULL)
-		return ENOBUFS;
-	if ((error = read_selector(m, sp)) != 0)
+	memset(&draft, 0, sizeof(draft));
+	if ((error = read_selector(m, &draft)) != 0)
 		goto fail;
-	sp->action = (uint8_t)xpl0->sadb_x_policy_type;
+	draft.action = (uint8_t)xpl0->sadb_x_policy_type;
 	if (xpl0->sadb_x_policy_type != IPSEC_POLICY_DISCARD &&
 	    xpl0->sadb_x_policy_type != IPSEC_POLICY_NONE &&
 	    xpl0->sadb_x_policy_type != IPSEC_POLICY_IPSEC) {
 		error = EINVAL;
 		goto fail;
 	}
-	sp->scope = IPSEC_POLICYSCOPE_GLOBAL;
-	sp->priority = xpl0->sadb_x_policy_priority;
-	old = spd_lookup_selector(&k->spd, sp);
+	draft.scope = IPSEC_POLICYSCOPE_GLOBAL;
+	draft.priority = xpl0->sadb_x_policy_priority;
+	old = spd_lookup_selector(&k->spd, &draft);
 	if (old != NULL && m->base->sadb_msg_type != SADB_X_SPDUPDATE) {
 		error = EEXIST;
 		goto fail;
@@ -199,15 +208,24 @@ pfkey_spdadd(struct keyd *k, struct client *c, const struct key_msg *m)
 		error = ENOBUFS;
 		goto fail;
 	}
-	if (sp->action == IPSEC_POLICY_IPSEC &&
-	    (error = read_requests(k, sp, copy, xlen)) != 0)
+	if (draft.action == IPSEC_POLICY_IPSEC &&
+	    (error = read_requests(k, reqs, &nreq, copy, xlen)) != 0)
 		goto fail;
 	if ((lft = (const void *)m->ext[SADB_EXT_LIFETIME_HARD]) != NULL) {
-		sp->lifetime = lft->sadb_lifetime_addtime;
-		sp->validtime = lft->sadb_lifetime_usetime;
+		draft.lifetime = lft->sadb_lifetime_addtime;
+		draft.validtime = lft->sadb_lifetime_usetime;
 	}
-	sp->created = sp->lastused = k->now;
-	sp->created_mono = sp->lastused_mono = k->now_mono;
+	draft.created = draft.lastused = k->now;
+	draft.created_mono = draft.lastused_mono = k->now_mono;
+	if ((sp = spd_new(nreq)) == NULL) {
+		error = ENOBUFS;
+		goto fail;
+	}
+	/* The assignment copies every member but the request array. */
+	*sp = draft;
+	sp->refcnt = 1;
+	sp->nreq = nreq;
+	memcpy(sp->req, reqs, nreq * sizeof(reqs[0]));
 	if (old != NULL) {
 		log_policy(old, "replaced by SPDUPDATE");
 		spd_remove(&k->spd, old);
@@ -425,10 +443,10 @@ announce(struct keyd *k, const struct policy *sp, uint8_t type,
 }
 
 static void
-any_address(struct sockaddr_storage *ss, int family)
+any_address(union sockaddr_union *u, int family)
 {
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = (sa_family_t)family;
+	memset(u, 0, sizeof(*u));
+	u->sa.sa_family = (sa_family_t)family;
 }
 
 /*
@@ -445,18 +463,15 @@ keyd_ifnet_policy_add(struct keyd *k, unsigned int ifindex, uint8_t dir,
     uint32_t reqid)
 {
 	struct policy *sp;
-	size_t salen;
 
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (dir != IPSEC_DIR_INBOUND && dir != IPSEC_DIR_OUTBOUND) ||
 	    tsrc->sa_family != tdst->sa_family ||
-	    (salen = tsrc->sa_family == AF_INET ?
-	    sizeof(struct sockaddr_in) : tsrc->sa_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : 0) == 0) {
+	    (tsrc->sa_family != AF_INET && tsrc->sa_family != AF_INET6)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((sp = spd_new()) == NULL)
+	if ((sp = spd_new(1)) == NULL)
 		return NULL;
 	sp->dir = dir;
 	sp->action = IPSEC_POLICY_IPSEC;
@@ -465,14 +480,13 @@ keyd_ifnet_policy_add(struct keyd *k, unsigned int ifindex, uint8_t dir,
 	any_address(&sp->src, family);
 	any_address(&sp->dst, family);
 	sp->ul_proto = IPSEC_ULPROTO_ANY;
-	sp->nreq = 1;
 	sp->req[0].proto = IPSEC_PROTO_ESP;
 	sp->req[0].mode = IPSEC_MODE_TUNNEL;
 	sp->req[0].level = IPSEC_LEVEL_UNIQUE;
 	sp->req[0].reqid = reqid;
 	sp->req[0].has_addrs = true;
-	memcpy(&sp->req[0].src, tsrc, salen);
-	memcpy(&sp->req[0].dst, tdst, salen);
+	sockaddr_union_set(&sp->req[0].src, tsrc);
+	sockaddr_union_set(&sp->req[0].dst, tdst);
 	sp->created = sp->lastused = k->now;
 	sp->created_mono = sp->lastused_mono = k->now_mono;
 	if (spd_insert(&k->spd, sp) == -1) {

@@ -73,20 +73,27 @@ sa_wipe_key(struct sa_key *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* Copies bits bits of key material into k.  Returns 0 or -1 (ENOMEM). */
+/*
+ * Copies bits bits of key material into k.  Returns 0, or -1 with errno
+ * EINVAL (more bits than sadb_key_bits can hold) or ENOMEM.
+ */
 int
 sa_set_key(struct sa_key *k, const uint8_t *key, unsigned int bits)
 {
 	size_t len = (bits + 7) / 8;
 
 	sa_wipe_key(k);
+	if (bits > UINT16_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (len > 0) {
 		if ((k->data = malloc(len)) == NULL)
 			return -1;
 		memcpy(k->data, key, len);
 	}
-	k->len = len;
-	k->bits = bits;
+	k->len = (uint16_t)len;
+	k->bits = (uint16_t)bits;
 	k->present = true;
 	return 0;
 }
@@ -100,8 +107,26 @@ sa_free(struct sa *sa)
 		sa->dp_free(sa->dp);
 	sa_wipe_key(&sa->key_auth);
 	sa_wipe_key(&sa->key_enc);
+	free(sa->natt);
 	key_wipe(sa, sizeof(*sa));
 	free(sa);
+}
+
+/*
+ * Copies an IPv4 or IPv6 socket address into u and zeroes the rest of u.
+ * For another family, such as the zeroed address of a request without
+ * tunnel endpoints, u keeps only the family.
+ */
+void
+sockaddr_union_set(union sockaddr_union *u, const struct sockaddr *sa)
+{
+	memset(u, 0, sizeof(*u));
+	if (sa->sa_family == AF_INET)
+		memcpy(&u->sin, sa, sizeof(u->sin));
+	else if (sa->sa_family == AF_INET6)
+		memcpy(&u->sin6, sa, sizeof(u->sin6));
+	else
+		u->sa.sa_family = sa->sa_family;
 }
 
 static size_t
@@ -178,8 +203,10 @@ grow(struct sad *sad)
 
 /*
  * Puts sa at the head of its two hash chains.  Each SA records the
- * pointer that points to it, so removal takes constant time even when
- * many SAs share one source and destination.
+ * pointer that points to it in the chain by addresses, so removal takes
+ * constant time even when many SAs share one source and destination.
+ * SPIs are unique, so removal from the chain by SPI searches the short
+ * chain instead and saves a pointer per SA.
  */
 static void
 link_sa(struct sad *sad, struct sa *sa)
@@ -187,13 +214,11 @@ link_sa(struct sad *sad, struct sa *sa)
 	struct sa **head;
 
 	head = &sad->spi_tab[spi_bucket(sad, sa->spi)];
-	if ((sa->spi_next = *head) != NULL)
-		(*head)->spi_pprev = &sa->spi_next;
+	sa->spi_next = *head;
 	*head = sa;
-	sa->spi_pprev = head;
 
-	head = &sad->idx_tab[idx_bucket(sad, sa->proto,
-	    (struct sockaddr *)&sa->src, (struct sockaddr *)&sa->dst)];
+	head = &sad->idx_tab[idx_bucket(sad, sa->proto, &sa->src.sa,
+	    &sa->dst.sa)];
 	if ((sa->idx_next = *head) != NULL)
 		(*head)->idx_pprev = &sa->idx_next;
 	*head = sa;
@@ -225,10 +250,14 @@ sad_insert(struct sad *sad, struct sa *sa)
 void
 sad_remove(struct sad *sad, struct sa *sa)
 {
+	struct sa **pp;
+
 	if (sad->on_remove != NULL)
 		sad->on_remove(sa, sad->on_remove_arg);
-	if ((*sa->spi_pprev = sa->spi_next) != NULL)
-		sa->spi_next->spi_pprev = sa->spi_pprev;
+	for (pp = &sad->spi_tab[spi_bucket(sad, sa->spi)]; *pp != sa;
+	    pp = &(*pp)->spi_next)
+		;
+	*pp = sa->spi_next;
 	if ((*sa->idx_pprev = sa->idx_next) != NULL)
 		sa->idx_next->idx_pprev = sa->idx_pprev;
 	TAILQ_REMOVE(&sad->list, sa, entry);
@@ -237,8 +266,8 @@ sad_remove(struct sad *sad, struct sa *sa)
 
 /* Gives sa new addresses, moving it to the hash chain they select. */
 void
-sad_move(struct sad *sad, struct sa *sa, const struct sockaddr_storage *src,
-    const struct sockaddr_storage *dst)
+sad_move(struct sad *sad, struct sa *sa, const union sockaddr_union *src,
+    const union sockaddr_union *dst)
 {
 	struct sa **head;
 
@@ -246,8 +275,8 @@ sad_move(struct sad *sad, struct sa *sa, const struct sockaddr_storage *src,
 		sa->idx_next->idx_pprev = sa->idx_pprev;
 	sa->src = *src;
 	sa->dst = *dst;
-	head = &sad->idx_tab[idx_bucket(sad, sa->proto,
-	    (struct sockaddr *)&sa->src, (struct sockaddr *)&sa->dst)];
+	head = &sad->idx_tab[idx_bucket(sad, sa->proto, &sa->src.sa,
+	    &sa->dst.sa)];
 	if ((sa->idx_next = *head) != NULL)
 		(*head)->idx_pprev = &sa->idx_next;
 	*head = sa;
@@ -329,10 +358,8 @@ sad_lookup_out(const struct sad *sad, const struct sockaddr *src,
 			continue;
 		if (reqid != 0 && sa->reqid != reqid)
 			continue;
-		if (!sockaddr_equal_addr((const struct sockaddr *)&sa->src,
-		    src) ||
-		    !sockaddr_equal_addr((const struct sockaddr *)&sa->dst,
-		    dst))
+		if (!sockaddr_equal_addr(&sa->src.sa, src) ||
+		    !sockaddr_equal_addr(&sa->dst.sa, dst))
 			continue;
 		if (best == NULL || sa->serial < best->serial)
 			best = sa;
@@ -366,9 +393,8 @@ sad_head_exists(const struct sad *sad, uint8_t proto,
 	for (sa = sad->idx_tab[idx_bucket(sad, proto, src, dst)]; sa != NULL;
 	    sa = sa->idx_next)
 		if (sa->proto == proto &&
-		    sockaddr_equal_addr((const struct sockaddr *)&sa->src,
-		    src) &&
-		    sockaddr_equal_addr((const struct sockaddr *)&sa->dst, dst))
+		    sockaddr_equal_addr(&sa->src.sa, src) &&
+		    sockaddr_equal_addr(&sa->dst.sa, dst))
 			return true;
 	return false;
 }

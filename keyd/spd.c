@@ -58,14 +58,19 @@ spd_clear(struct spd *spd)
 	spd->id_size = 0;
 }
 
+/*
+ * Allocates a zeroed policy with room for nreq requests, at most
+ * KEY_POLICY_MAXREQ, and a reference count of 1.
+ */
 struct policy *
-spd_new(void)
+spd_new(size_t nreq)
 {
 	struct policy *sp;
 
-	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+	if ((sp = calloc(1, sizeof(*sp) + nreq * sizeof(sp->req[0]))) == NULL)
 		return NULL;
 	sp->refcnt = 1;
+	sp->nreq = nreq;
 	return sp;
 }
 
@@ -99,12 +104,12 @@ hash_bytes(uint32_t h, const void *p, size_t len)
 }
 
 static uint32_t
-hash_sockaddr(uint32_t h, const struct sockaddr_storage *ss)
+hash_sockaddr(uint32_t h, const union sockaddr_union *u)
 {
-	const struct sockaddr_in *sin = (const void *)ss;
-	const struct sockaddr_in6 *sin6 = (const void *)ss;
+	const struct sockaddr_in *sin = &u->sin;
+	const struct sockaddr_in6 *sin6 = &u->sin6;
 
-	if (ss->ss_family == AF_INET) {
+	if (u->sa.sa_family == AF_INET) {
 		h = hash_bytes(h, &sin->sin_addr, sizeof(sin->sin_addr));
 		return hash_bytes(h, &sin->sin_port, sizeof(sin->sin_port));
 	}
@@ -289,10 +294,8 @@ spd_lookup_selector(const struct spd *spd, const struct policy *key)
 	    sp = sp->sel_next) {
 		if (sp->dir == key->dir && sp->prefs == key->prefs &&
 		    sp->prefd == key->prefd && sp->ul_proto == key->ul_proto &&
-		    sockaddr_equal_port((const struct sockaddr *)&sp->src,
-		    (const struct sockaddr *)&key->src) &&
-		    sockaddr_equal_port((const struct sockaddr *)&sp->dst,
-		    (const struct sockaddr *)&key->dst))
+		    sockaddr_equal_port(&sp->src.sa, &key->src.sa) &&
+		    sockaddr_equal_port(&sp->dst.sa, &key->dst.sa))
 			return sp;
 	}
 	return NULL;
@@ -359,15 +362,13 @@ spd_match(struct spd *spd, uint8_t dir, const struct sockaddr *src,
 		if (sp->ul_proto != IPSEC_ULPROTO_ANY &&
 		    sp->ul_proto != ul_proto)
 			continue;
-		if (!prefix_match((const struct sockaddr *)&sp->src, src,
-		    sp->prefs) ||
-		    !prefix_match((const struct sockaddr *)&sp->dst, dst,
-		    sp->prefd))
+		if (!prefix_match(&sp->src.sa, src, sp->prefs) ||
+		    !prefix_match(&sp->dst.sa, dst, sp->prefd))
 			continue;
-		port = sockaddr_port((const struct sockaddr *)&sp->src);
+		port = sockaddr_port(&sp->src.sa);
 		if (port != 0 && port != sockaddr_port(src))
 			continue;
-		port = sockaddr_port((const struct sockaddr *)&sp->dst);
+		port = sockaddr_port(&sp->dst.sa);
 		if (port != 0 && port != sockaddr_port(dst))
 			continue;
 		sp->lastused = time(NULL);

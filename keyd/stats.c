@@ -21,8 +21,8 @@
 bool
 ifnet_sa_belongs(const struct ipsec_if *ifp, const struct sa *sa)
 {
-	const struct sockaddr *s = (const struct sockaddr *)&sa->src;
-	const struct sockaddr *d = (const struct sockaddr *)&sa->dst;
+	const struct sockaddr *s = &sa->src.sa;
+	const struct sockaddr *d = &sa->dst.sa;
 	const struct sockaddr *l = (const struct sockaddr *)&ifp->src;
 	const struct sockaddr *r = (const struct sockaddr *)&ifp->dst;
 
@@ -110,11 +110,11 @@ send_sa(struct keyd *k, struct client *c, const struct key_msg *m,
 	key_msg_add_sa(&b, sa->spi, 0, sa->state, sa->auth, sa->enc,
 	    sa->flags);
 	key_msg_add_sa2(&b, sa->mode, (uint32_t)sa->seq, sa->reqid);
-	bits = (uint8_t)key_sockaddr_bits(sa->src.ss_family);
+	bits = (uint8_t)key_sockaddr_bits(sa->src.sa.sa_family);
 	key_msg_add_address(&b, SADB_EXT_ADDRESS_SRC, IPSEC_ULPROTO_ANY, bits,
-	    (const struct sockaddr *)&sa->src);
+	    &sa->src.sa);
 	key_msg_add_address(&b, SADB_EXT_ADDRESS_DST, IPSEC_ULPROTO_ANY, bits,
-	    (const struct sockaddr *)&sa->dst);
+	    &sa->dst.sa);
 	add_stats(&b, dataplane_sa_stats(sa));
 	return send_msg(k, c, &b);
 }
