@@ -252,14 +252,14 @@ wait_timeout(const struct keyd *k, uint64_t poll_until)
 }
 
 /*
- * The event loop.  With busy polling on (-b), the first packet after at
+ * The event loop.  With busy polling on (-b), a packet sent after at
  * least POLL_IDLE_NS of sleep opens a window of k->poll_ns in which keyd
  * polls instead of sleeping, giving the CPU to other runnable tasks on
- * each empty poll.  A reply to that packet (the other half of a ping, a
- * TCP handshake) then finds keyd awake, which saves a wake-up: tens of
- * microseconds on a virtual machine.  Steady traffic never sleeps that
- * long and is not affected; sparse traffic costs at most one window of
- * polling per idle period.
+ * each empty poll.  The window closes early when a packet comes in.  The
+ * reply to what was sent (the other half of a ping, a TCP handshake) then
+ * finds keyd awake, which saves a wake-up: tens of microseconds on a
+ * virtual machine.  Steady traffic never sleeps that long and is not
+ * affected; sparse traffic costs at most one window per idle period.
  */
 static void
 event_loop(struct keyd *k)
@@ -269,7 +269,7 @@ event_loop(struct keyd *k)
 	uint64_t serial, slept = 0, poll_until = 0;
 	size_t nsa;
 	int n, i, timeout;
-	bool packets;
+	bool sent, received;
 
 	while (!k->quit) {
 		/*
@@ -292,7 +292,7 @@ event_loop(struct keyd *k)
 			continue;
 		}
 		keyd_clock(k);
-		packets = false;
+		sent = received = false;
 		for (i = 0; i < n; i++) {
 			ev = events[i].data.ptr;
 			switch (ev->kind) {
@@ -312,20 +312,22 @@ event_loop(struct keyd *k)
 			case EV_TAP:
 				ifnet_tap_event(k, ev->data,
 				    events[i].events);
-				packets = true;
+				sent = true;
 				break;
 			case EV_RAW:
 				dataplane_raw_event(k, ev == &k->raw4_ev ?
 				    k->raw4 : k->raw6);
-				packets = true;
+				received = true;
 				break;
 			}
 		}
-		if (timeout == -1 && packets && k->poll_ns > 0) {
+		if (timeout == -1 && sent && k->poll_ns > 0) {
 			uint64_t now = mono_ns();
 
 			if (now - slept >= POLL_IDLE_NS)
 				poll_until = now + k->poll_ns;
+		} else if (received) {
+			poll_until = 0;
 		}
 		ifnet_reap(k);
 		control_flush(k);
