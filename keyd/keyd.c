@@ -239,14 +239,15 @@ mono_ns(void)
 
 /*
  * Returns epoll_wait()'s timeout: 0 while clients have output to move or
- * a busy-poll window is open, else -1.
+ * the busy-poll window ending at *poll_until is open, else -1.  A window
+ * that has ended is cleared.
  */
 static int
-wait_timeout(const struct keyd *k, uint64_t poll_until)
+wait_timeout(const struct keyd *k, uint64_t *poll_until)
 {
-	if (!TAILQ_EMPTY(&k->dirty))
-		return 0;
-	if (poll_until != 0 && mono_ns() < poll_until)
+	if (*poll_until != 0 && mono_ns() >= *poll_until)
+		*poll_until = 0;
+	if (!TAILQ_EMPTY(&k->dirty) || *poll_until != 0)
 		return 0;
 	return -1;
 }
@@ -278,7 +279,7 @@ event_loop(struct keyd *k)
 		 */
 		nsa = k->sad.count;
 		serial = k->sad.next_serial;
-		timeout = wait_timeout(k, poll_until);
+		timeout = wait_timeout(k, &poll_until);
 		if (timeout == -1 && k->poll_ns > 0)
 			slept = mono_ns();
 		n = epoll_wait(k->epfd, events, MAX_EVENTS, timeout);
@@ -287,10 +288,8 @@ event_loop(struct keyd *k)
 				continue;
 			fatal("epoll_wait");
 		}
-		if (n == 0 && timeout == 0 && poll_until != 0) {
+		if (n == 0 && poll_until != 0)
 			(void)sched_yield();
-			continue;
-		}
 		keyd_clock(k);
 		sent = received = false;
 		for (i = 0; i < n; i++) {
