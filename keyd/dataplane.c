@@ -483,6 +483,13 @@ dataplane_tap_event(struct keyd *k, struct ipsec_if *ifp)
 			break;
 		}
 		tap_frame(k, ifp, k->pkt, (size_t)n);
+		/*
+		 * Send the first frame's packets before reading again: when
+		 * it is the only one, the read that finds the TAP empty would
+		 * otherwise delay them.
+		 */
+		if (i == 0)
+			tx_flush(k);
 	}
 	tx_flush(k);
 }

@@ -427,6 +427,7 @@ struct keyd {
 	bool have_group;
 	gid_t group;
 	bool quit;
+	uint64_t poll_ns;		/* busy-poll window, 0 = off */
 	uint8_t *rbuf;
 	struct ev listen_ev;
 	struct ev timer_ev;
