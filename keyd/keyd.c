@@ -259,15 +259,15 @@ wait_timeout(const struct keyd *k, uint64_t *poll_until)
  * each empty poll.  The window closes early when a packet comes in.  The
  * reply to what was sent (the other half of a ping, a TCP handshake) then
  * finds keyd awake, which saves a wake-up: tens of microseconds on a
- * virtual machine.  Steady traffic never sleeps that long and is not
- * affected; sparse traffic costs at most one window per idle period.
+ * virtual machine.  Steady traffic never sleeps that long, so it is not
+ * affected, and sparse traffic costs at most one window per idle period.
  */
 static void
 event_loop(struct keyd *k)
 {
 	struct epoll_event events[MAX_EVENTS];
 	struct ev *ev;
-	uint64_t serial, slept = 0, poll_until = 0;
+	uint64_t serial, sleep_start = 0, poll_until = 0;
 	size_t nsa;
 	int n, i, timeout;
 	bool sent, received;
@@ -281,7 +281,7 @@ event_loop(struct keyd *k)
 		serial = k->sad.next_serial;
 		timeout = wait_timeout(k, &poll_until);
 		if (timeout == -1 && k->poll_ns > 0)
-			slept = mono_ns();
+			sleep_start = mono_ns();
 		n = epoll_wait(k->epfd, events, MAX_EVENTS, timeout);
 		if (n == -1) {
 			if (errno == EINTR)
@@ -323,7 +323,7 @@ event_loop(struct keyd *k)
 		if (timeout == -1 && sent && k->poll_ns > 0) {
 			uint64_t now = mono_ns();
 
-			if (now - slept >= POLL_IDLE_NS)
+			if (now - sleep_start >= POLL_IDLE_NS)
 				poll_until = now + k->poll_ns;
 		} else if (received) {
 			poll_until = 0;
