@@ -12,7 +12,7 @@
 #
 # Phase 1 runs keyd in both namespaces with an ipsec0 interface as in the
 # if_ipsec(4) example and measures the bare veth, then each ESP
-# algorithm.  Phase 2 measures keyd's control plane in a third namespace
+# algorithm, then the round-trip time with busy polling off.  Phase 2 measures keyd's control plane in a third namespace
 # and tunnel throughput with many SAs installed.  Phase 3 replaces keyd
 # with two charon daemons (one mount namespace with a private /run each)
 # and measures the algorithms strongSwan offers.
@@ -176,12 +176,15 @@ ns_drop() {
 	done
 }
 
-# keyd_start NS VAR: runs keyd -F in NS and stores its PID in VAR.
+# keyd_start NS VAR: runs keyd -F in NS, with the options in KEYD_FLAGS
+# if set, and stores its PID in VAR.
 keyd_start() {
 	local ns=$1 pid i
 
 	# ip netns exec runs keyd by exec, so $! is keyd's PID.
-	ip netns exec "$ns" "$KEYD" -F 2>"$OUT/keyd.$ns.log" &
+	# shellcheck disable=SC2086
+	ip netns exec "$ns" "$KEYD" -F ${KEYD_FLAGS:-} \
+	    2>>"$OUT/keyd.$ns.log" &
 	pid=$!
 	PIDS+=("$pid")
 	printf -v "$2" '%s' "$pid"
@@ -458,6 +461,23 @@ path_test() {
 	udp_test "$path" "$1"
 	shift
 	[ $# -gt 0 ] && flood_test "$path" "$B_IN" "$@"
+}
+
+# polling_test: measures the aes-gcm tunnel's round-trip time with keyd's
+# default busy polling and then, after restarting both keyds with -b 0,
+# without it; then restarts them with the defaults again.
+polling_test() {
+	local flags
+
+	keyd_sas aes-gcm
+	ping_test poll "$B_IN"
+	for flags in "-b 0" ""; do
+		stop_pid "$KEYD_A"
+		stop_pid "$KEYD_B"
+		KEYD_FLAGS=$flags keyd_tunnel
+		keyd_sas aes-gcm
+		[ -n "$flags" ] && ping_test nopoll "$B_IN"
+	done
 }
 
 # ---- control plane -----------------------------------------------------------
@@ -773,6 +793,16 @@ report() {
 		    "$(ratio "${R[$s,cpu_tcp]:-}" "${R[$p,cpu_tcp]:-}")"
 	done
 	echo
+	echo "### Busy polling"
+	echo
+	echo "Added round-trip time of the aes-gcm-16-128 tunnel, measured" \
+	    "back to back after the data-plane paths."
+	echo
+	echo "| keyd | added RTT, ms |"
+	echo "|---|---|"
+	echo "| default (\`-b 100\`) | $(added_rtt poll) |"
+	echo "| \`-b 0\` (no polling) | $(added_rtt nopoll) |"
+	echo
 	echo "### Control plane ($NSAS SAs, $NPOLICIES policies)"
 	echo
 	echo "| measurement | result |"
@@ -882,6 +912,8 @@ for alg in $ALGS; do
 	esac
 	path_test "keyd-$alg" "$label" "$B_IN" "$KEYD_A" "$KEYD_B"
 done
+log "round-trip time with and without busy polling"
+polling_test
 log "control plane"
 control_plane
 log "throughput with $NSAS SAs"
