@@ -464,8 +464,8 @@ path_test() {
 }
 
 # polling_test: measures the aes-gcm tunnel's round-trip time with keyd's
-# default busy polling and then, after restarting both keyds with -b 0,
-# without it; then restarts them with the defaults again.
+# default busy polling, then with both keyds restarted with -b 0.  It
+# leaves keyds with the default options running.
 polling_test() {
 	local flags
 
