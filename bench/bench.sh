@@ -10,6 +10,7 @@
 #	bnt-a-PID  192.168.0.3/24 <-- veth --> 192.168.0.5/24  bnt-b-PID
 #	           172.16.0.3 (tunnel inside)   172.16.0.5
 #
+# First bench/esp_speed times keyd's ESP transforms for one packet.
 # Phase 1 runs keyd in both namespaces with an ipsec0 interface as in the
 # if_ipsec(4) example and measures the bare veth, then each ESP
 # algorithm, then the round-trip time with busy polling off.  Phase 2 measures keyd's control plane in a third namespace
@@ -793,6 +794,13 @@ report() {
 		    "$(ratio "${R[$s,cpu_tcp]:-}" "${R[$p,cpu_tcp]:-}")"
 	done
 	echo
+	echo "### ESP transforms"
+	echo
+	echo "CPU time of keyd's ESP code for one packet with a 1400-byte" \
+	    "inner packet (bench/esp_speed, median of 7 rounds of 20000)."
+	echo
+	cat "$OUT/esp_speed.md"
+	echo
 	echo "### Busy polling"
 	echo
 	echo "Added round-trip time of the aes-gcm-16-128 tunnel, measured" \
@@ -898,6 +906,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 log "results and logs in $OUT"
 
+log "ESP transforms per packet"
+"$HERE/esp_speed" > "$OUT/esp_speed.md" || die "esp_speed failed"
 ns_pair
 iperf_server
 path_test veth "bare veth" "$B_OUT"
