@@ -2,7 +2,7 @@
  * esp_speed: measures the CPU time keyd's ESP transforms take for one
  * packet, sealing and opening, with the functions the data plane calls.
  * Each algorithm gets ROUNDS rounds of PACKETS packets of a 1400-byte
- * inner IPv4 packet; the median round is printed as nanoseconds per
+ * inner IPv4 packet.  The median round is printed as nanoseconds per
  * packet, in a Markdown table.  The process's own CPU clock is used, so
  * time spent on other work of the machine is not counted.
  */
