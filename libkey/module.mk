@@ -44,3 +44,7 @@ install-libkey: $(LIBKEY_A) $(LIBKEY_SO) libkey/libkey.pc
 	$(INSTALL) -m 0644 libkey/libkey.h libkey/pfkeyv2.h \
 	    $(DESTDIR)$(INCLUDEDIR)/libkey/
 	$(INSTALL) -m 0644 libkey/libkey.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	@# An installation into the running system refreshes the loader's
+	@# cache, so programs linked with -lkey find libkey.so.0.
+	$(Q)if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null; then \
+	    ldconfig; fi
