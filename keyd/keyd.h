@@ -33,6 +33,8 @@
 #define KEYD_MAX_POLICIES_DEFAULT	100000
 #define KEYD_QUEUE_MAX_DEFAULT		(1024 * 1024)
 #define KEYD_QUEUE_MAX_MIN		(64 * 1024)
+/* The largest replay window: 1 MiB of bitmap, 8,388,608 packets. */
+#define KEYD_REPLAY_MAX_BYTES		(1024 * 1024)
 
 /* FreeBSD's net.key.larval_lifetime, blockacq_count, blockacq_lifetime. */
 #define KEYD_LARVAL_LIFETIME		30

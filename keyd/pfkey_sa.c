@@ -317,6 +317,18 @@ set_sa_values(struct keyd *k, struct sa *sa, const struct key_msg *m)
 		sa->replay = (rp->sadb_x_sa_replay_replay + 7) >> 3;
 	} else
 		sa->replay = sa0->sadb_sa_replay;
+	/*
+	 * FreeBSD allocates the window's bitmap with the SA and answers
+	 * ENOBUFS when the kernel cannot spare it.  keyd allocates it when
+	 * the first packet arrives, so it applies a fixed limit at once.
+	 */
+	if (sa->replay > KEYD_REPLAY_MAX_BYTES) {
+		log_warnx("SA SPI 0x%08x rejected: a replay window of %u "
+		    "bytes is over keyd's limit of %u bytes (%u packets)",
+		    sa->spi, sa->replay, KEYD_REPLAY_MAX_BYTES,
+		    KEYD_REPLAY_MAX_BYTES * 8);
+		return ENOBUFS;
+	}
 
 	/* SPIs 1 to 255 are reserved and 0 is for local use (RFC 4302). */
 	if ((sa->proto == IPSEC_PROTO_ESP || sa->proto == IPSEC_PROTO_AH) &&

@@ -624,7 +624,7 @@ add_errors_cleanup()
 atf_test_case sa_flags cleanup
 sa_flags_head()
 {
-	atf_set descr "ADD rejects SA flags beyond 0xfff and flag combinations FreeBSD refuses"
+	atf_set descr "ADD rejects SA flags beyond 0xfff, flag combinations FreeBSD refuses and replay windows over keyd's limit"
 	atf_set require.user root
 }
 sa_flags_body()
@@ -647,6 +647,12 @@ recv a
 echo == replay-too-big
 send a ADD satype=esp spi=3004 $SA_ADDRS enc=aes-cbc:$KEY16 replay=255 sareplay=4294967295
 recv a
+echo == replay-over-limit
+send a ADD satype=esp spi=3005 $SA_ADDRS enc=aes-cbc:$KEY16 replay=255 sareplay=8388609
+recv a
+echo == replay-at-limit
+send a ADD satype=esp spi=3006 $SA_ADDRS enc=aes-cbc:$KEY16 replay=255 sareplay=8388608
+recv a
 echo == dump
 send a DUMP
 recv a
@@ -655,7 +661,12 @@ EOF
 	    replay-too-big; do
 		expect_in out $s '^a: msg type=ADD errno=EINVAL '
 	done
-	expect_in out dump '^a: msg type=DUMP errno=ENOENT '
+	# keyd's own limit: a bitmap of at most 1 MiB (8,388,608 packets).
+	expect_in out replay-over-limit '^a: msg type=ADD errno=ENOBUFS '
+	expect_in out replay-at-limit '^a: msg type=ADD errno=0 '
+	expect_in out dump '^a:   sa spi=3006 '
+	grep -q 'SA SPI 0x00000bbd rejected: a replay window of 1048577 bytes is over keyd.s limit of 1048576 bytes' keyd.$NS.log ||
+	    atf_fail "keyd did not log the rejected replay window"
 }
 sa_flags_cleanup()
 {
