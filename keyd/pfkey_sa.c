@@ -318,7 +318,7 @@ set_sa_values(struct keyd *k, struct sa *sa, const struct key_msg *m)
 	} else
 		sa->replay = sa0->sadb_sa_replay;
 	/*
-	 * FreeBSD allocates the window's bitmap with the SA and answers
+	 * FreeBSD allocates the window's bitmap with the SA and returns
 	 * ENOBUFS when the kernel cannot spare it.  keyd allocates it when
 	 * the first packet arrives, so it applies a fixed limit at once.
 	 */
