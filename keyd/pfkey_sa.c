@@ -944,7 +944,8 @@ pfkey_flush(struct keyd *k, struct client *c, const struct key_msg *m)
 		n++;
 	}
 	if (n > 0)
-		log_info("SAD flushed: %zu %s SAs deleted", n,
+		log_info("SAD flushed: %zu%s%s SAs deleted", n,
+		    satype == SADB_SATYPE_UNSPEC ? "" : " ",
 		    satype == SADB_SATYPE_UNSPEC ? "" :
 		    key_satype_name(satype));
 	memcpy(&hdr, m->base, sizeof(hdr));
