@@ -3,12 +3,12 @@
 # keyd's busy polling (-b): a packet sent after at least a millisecond
 # without traffic opens a window in which keyd polls its descriptors
 # instead of sleeping, until a packet comes in, so that the reply finds it
-# awake.  Polling shows as CPU time.  When B cannot answer (its SA back to
+# awake.  Polling shows as CPU time.  When B cannot reply (its SA back to
 # A is deleted), every window of a 10 ms setting runs its full length, so
-# 20 pings cost keyd in A up to 200 ms of CPU time; when B answers, the
-# windows close after about 0.2 ms; with -b 0 there are none.  A virtual
-# machine's CPU time leaves out the time its host runs other work, so the
-# thresholds keep a wide margin.
+# 20 pings cost keyd in A up to 200 ms of CPU time.  When B replies, the
+# windows close after about 0.2 ms, and with -b 0 there are none.  A
+# virtual machine's CPU time leaves out the time its host runs other
+# work, so the thresholds keep a wide margin.
 #
 
 . "$(atf_get_srcdir)/tunnel.subr"
@@ -67,7 +67,7 @@ full_window_body()
 	ms=$(ping_cpu_ms)
 	expect_replies 0
 	echo "keyd in A used $ms ms of CPU time for 20 pings"
-	# 20 windows of 10 ms are 200 ms; ask for a fifth of that.
+	# 20 windows of 10 ms are 200 ms, so a fifth of that is required.
 	[ "$ms" -ge 40 ] ||
 	    atf_fail "keyd -b 10000 used $ms ms of CPU time for 20" \
 	    "unanswered pings; expected at least 40 ms of polling"
