@@ -681,6 +681,18 @@ parse_addr(const char *host, const char *port)
 	struct addrinfo hints, *res = NULL;
 	int error;
 
+	/*
+	 * glibc keeps the low 16 bits of a numeric port over 65535, where
+	 * FreeBSD's getaddrinfo() fails with EAI_SERVICE; fail the same way.
+	 */
+	if (port != NULL && port[0] != '\0' &&
+	    strspn(port, "0123456789") == strlen(port)) {
+		errno = 0;
+		if (strtoul(port, NULL, 10) > 65535 || errno == ERANGE) {
+			yyerror(gai_strerror(EAI_SERVICE));
+			return NULL;
+		}
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = sp.ai_family;
 	/* One result per address; ports are looked up as UDP services. */
