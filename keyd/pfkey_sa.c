@@ -187,12 +187,18 @@ sa_describe(const struct sa *sa, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Logs an SA's change with -v only: loading 100,000 SAs would otherwise
+ * write 100,000 lines to syslog.
+ */
 static void
 log_sa(const struct sa *sa, const char *event)
 {
 	char desc[128];
 
-	log_info("SA %s: %s", sa_describe(sa, desc, sizeof(desc)), event);
+	if (log_getverbose() < 1)
+		return;
+	log_debug("SA %s: %s", sa_describe(sa, desc, sizeof(desc)), event);
 }
 
 /* Checks the algorithms and keys of an ESP SA, as FreeBSD's esp_init(). */
