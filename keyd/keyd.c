@@ -42,8 +42,12 @@ usage(int status)
 	exit(status);
 }
 
+/*
+ * Returns the number arg, which must lie from min to max; otherwise
+ * prints what was expected and exits.
+ */
 static size_t
-parse_size(const char *arg, const char *what, size_t min)
+parse_size(const char *arg, const char *what, size_t min, size_t max)
 {
 	unsigned long long v;
 	char *end;
@@ -51,9 +55,9 @@ parse_size(const char *arg, const char *what, size_t min)
 	errno = 0;
 	v = strtoull(arg, &end, 0);
 	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' ||
-	    v < min || v > SIZE_MAX) {
-		fprintf(stderr, "keyd: invalid %s: %s (expected a number of "
-		    "at least %zu)\n", what, arg, min);
+	    v < min || v > max) {
+		fprintf(stderr, "keyd: invalid %s: %s (expected a number from "
+		    "%zu to %zu)\n", what, arg, min, max);
 		exit(1);
 	}
 	return (size_t)v;
@@ -350,13 +354,8 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "b:Fg:hM:m:p:q:s:v")) != -1) {
 		switch (ch) {
 		case 'b':
-			poll_us = parse_size(optarg, "busy-poll time", 0);
-			if (poll_us > POLL_US_MAX) {
-				fprintf(stderr, "keyd: busy-poll time too long: "
-				    "%s (expected at most %d microseconds)\n",
-				    optarg, POLL_US_MAX);
-				exit(1);
-			}
+			poll_us = parse_size(optarg, "busy-poll time", 0,
+			    POLL_US_MAX);
 			break;
 		case 'F':
 			foreground = 1;
@@ -368,17 +367,18 @@ main(int argc, char *argv[])
 			usage(0);
 		case 'M':
 			max_policies = parse_size(optarg, "maximum policies",
-			    1);
+			    1, SIZE_MAX);
 			break;
 		case 'm':
-			max_sas = parse_size(optarg, "maximum SAs", 1);
+			max_sas = parse_size(optarg, "maximum SAs", 1,
+			    SIZE_MAX);
 			break;
 		case 'p':
 			pidfile = optarg;
 			break;
 		case 'q':
 			queue_max = parse_size(optarg, "queue size",
-			    KEYD_QUEUE_MAX_MIN);
+			    KEYD_QUEUE_MAX_MIN, SIZE_MAX);
 			break;
 		case 's':
 			sockname = optarg;

@@ -135,7 +135,7 @@ option_head()
 option_body()
 {
 	atf_check -s exit:1 -o empty \
-	    -e inline:"keyd: busy-poll time too long: 10001 (expected at most 10000 microseconds)\n" \
+	    -e inline:"keyd: invalid busy-poll time: 10001 (expected a number from 0 to 10000)\n" \
 	    "$KEYD" -F -b 10001
 	atf_check -s exit:1 -o empty -e match:'invalid busy-poll time: fast' \
 	    "$KEYD" -F -b fast
