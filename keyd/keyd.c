@@ -396,6 +396,12 @@ main(int argc, char *argv[])
 		foreground = 1;
 	}
 
+	/*
+	 * A daemon keeps none of the descriptors its caller left open (a
+	 * shell's pipe, say); 0 to 2 go to /dev/null in daemon().
+	 */
+	if (!foreground)
+		(void)close_range(3, ~0U, 0);
 	harden();
 	log_init(1, verbose);
 	if (sockname == NULL) {
