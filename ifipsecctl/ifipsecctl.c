@@ -140,6 +140,10 @@ keyd_hint(int error)
 		return "keyd accepts only root and members of its group";
 	case ENXIO:
 		return "create it first with 'create'";
+	case ENOBUFS:
+		/* The tunnel's four policies count against keyd -M. */
+		return "keyd has reached its policy limit (keyd -M) or is "
+		    "out of memory";
 	default:
 		return NULL;
 	}

@@ -100,6 +100,14 @@ max_policies_body()
 	expect_in out spdadd-again '^a: msg type=X_SPDADD errno=0 '
 	in_ns $NS "$SETKEY" -DP > spd.out 2>&1
 	expect_count spd.out '^10\.[0-9]+\.0\.0/16\[any\] 10\.99\.0\.0/16' 5
+	# A tunnel's four interface policies do not fit either, and
+	# ifipsecctl names the limit.
+	in_ns $NS "$IFIPSECCTL" ipsec0 create ||
+	    atf_fail "cannot create ipsec0"
+	atf_check -s exit:1 -o empty \
+	    -e match:'ipsec0: tunnel: No buffer space available; keyd has reached its policy limit \(keyd -M\)' \
+	    ip netns exec $NS "$IFIPSECCTL" ipsec0 inet tunnel 192.168.0.3 \
+	    192.168.0.5
 	keyd_answers $NS
 }
 max_policies_cleanup()
