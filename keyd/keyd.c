@@ -232,6 +232,7 @@ scrub_stack(void)
 	explicit_bzero(buf, sizeof(buf));
 }
 
+/* Returns CLOCK_MONOTONIC in nanoseconds. */
 static uint64_t
 mono_ns(void)
 {
@@ -397,8 +398,8 @@ main(int argc, char *argv[])
 	}
 
 	/*
-	 * A daemon keeps none of the descriptors its caller left open (a
-	 * shell's pipe, say); 0 to 2 go to /dev/null in daemon().
+	 * A daemon keeps none of the descriptors its caller left open, such
+	 * as a shell's pipe.  daemon() points 0 to 2 at /dev/null.
 	 */
 	if (!foreground)
 		(void)close_range(3, ~0U, 0);
