@@ -43,8 +43,8 @@ usage(int status)
 }
 
 /*
- * Returns the number arg, which must lie from min to max; otherwise
- * prints what was expected and exits.
+ * Returns the number arg, which must lie from min to max.  Any other
+ * value prints the expected range and exits.
  */
 static size_t
 parse_size(const char *arg, const char *what, size_t min, size_t max)
