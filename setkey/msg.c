@@ -62,6 +62,42 @@ add_natt(struct key_buf *b)
 		key_msg_add_natt_frag(b, (uint16_t)sp.natt_fraglen);
 }
 
+static const char *
+family_name(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * Returns whether some source and destination address share a family.
+ * When none do, prints an error naming the first address of each, where
+ * FreeBSD's setkey only prints "parse failed".
+ */
+static bool
+families_match(const struct addrinfo *srcs, const struct addrinfo *dsts)
+{
+	const struct addrinfo *s, *d;
+	char src[NI_MAXHOST], dst[NI_MAXHOST], msg[2 * NI_MAXHOST + 96];
+
+	for (s = srcs; s != NULL; s = s->ai_next)
+		for (d = dsts; d != NULL; d = d->ai_next)
+			if (s->ai_addr->sa_family == d->ai_addr->sa_family)
+				return true;
+
+	if (getnameinfo(srcs->ai_addr, srcs->ai_addrlen, src, sizeof(src),
+	    NULL, 0, NI_NUMERICHOST) != 0)
+		strcpy(src, "?");
+	if (getnameinfo(dsts->ai_addr, dsts->ai_addrlen, dst, sizeof(dst),
+	    NULL, 0, NI_NUMERICHOST) != 0)
+		strcpy(dst, "?");
+	snprintf(msg, sizeof(msg), "source %s is %s and destination %s is %s, "
+	    "but both must be of the same address family", src,
+	    family_name(srcs->ai_addr->sa_family), dst,
+	    family_name(dsts->ai_addr->sa_family));
+	yyerror(msg);
+	return false;
+}
+
 /*
  * Sends the message in b once per source and destination pair, with the
  * address extensions appended after the first len0 bytes.  upper and the
@@ -76,6 +112,8 @@ send_pairs(struct key_buf *b, const struct addrinfo *srcs,
 	size_t len0 = b->len;
 	int n = 0, plen;
 
+	if (!families_match(srcs, dsts))
+		return 0;
 	for (s = srcs; s != NULL; s = s->ai_next) {
 		for (d = dsts; d != NULL; d = d->ai_next) {
 			if (s->ai_addr->sa_family != d->ai_addr->sa_family)
