@@ -548,6 +548,20 @@ portstr
 upper_spec
 	:	DECSTRING
 		{
+			char msg[160];
+
+			/*
+			 * The selector's protocol field has 8 bits, where
+			 * FreeBSD's setkey silently keeps the low 8 bits.
+			 */
+			if ($1 > UINT8_MAX) {
+				snprintf(msg, sizeof(msg), "invalid upper layer "
+				    "protocol %lu, which must be a number from 0 "
+				    "to 255, a name from /etc/protocols, or any",
+				    $1);
+				yyerror(msg);
+				return -1;
+			}
 			$$ = (int)$1;
 		}
 	|	ANY
