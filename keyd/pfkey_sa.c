@@ -86,6 +86,26 @@ read_saidx(const struct key_msg *m, struct saidx *x)
 	return 0;
 }
 
+/*
+ * Rejects an SA2 mode other than any, transport or tunnel with EINVAL.
+ * FreeBSD's key_add() and key_update() (main branch) store any mode
+ * unchecked, which leaves an SA with a mode no policy request uses.
+ */
+static int
+check_mode(const struct saidx *x)
+{
+	switch (x->mode) {
+	case IPSEC_MODE_ANY:
+	case IPSEC_MODE_TRANSPORT:
+	case IPSEC_MODE_TUNNEL:
+		return 0;
+	default:
+		log_debug("SA2 mode %u rejected: the mode must be 0 (any), "
+		    "1 (transport) or 2 (tunnel)", x->mode);
+		return EINVAL;
+	}
+}
+
 /* Compares protocol and addresses, as FreeBSD's CMP_HEAD. */
 static bool
 match_head(const struct sa *sa, const struct saidx *x)
@@ -451,6 +471,8 @@ pfkey_getspi(struct keyd *k, struct client *c, const struct key_msg *m)
 
 	if ((error = read_saidx(m, &x)) != 0)
 		return error;
+	if ((error = check_mode(&x)) != 0)
+		return error;
 	if ((range = (const void *)m->ext[SADB_EXT_SPIRANGE]) != NULL) {
 		min = range->sadb_spirange_min;
 		max = range->sadb_spirange_max;
@@ -674,6 +696,8 @@ pfkey_update(struct keyd *k, struct client *c, const struct key_msg *m)
 		return EINVAL;
 	if ((error = read_saidx(m, &x)) != 0)
 		return error;
+	if ((error = check_mode(&x)) != 0)
+		return error;
 	if ((sa = sad_lookup_spi(&k->sad, ntohl(sa0->sadb_sa_spi))) == NULL)
 		return EINVAL;
 	if (sa->pid != m->base->sadb_msg_pid)
@@ -711,6 +735,8 @@ pfkey_add(struct keyd *k, struct client *c, const struct key_msg *m)
 	    (satype == SADB_SATYPE_AH && m->ext[SADB_EXT_KEY_AUTH] == NULL))
 		return EINVAL;
 	if ((error = read_saidx(m, &x)) != 0)
+		return error;
+	if ((error = check_mode(&x)) != 0)
 		return error;
 	spi = ntohl(sa0->sadb_sa_spi);
 	if (x.proto == IPPROTO_TCP) {

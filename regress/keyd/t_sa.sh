@@ -541,6 +541,115 @@ update_cleanup()
 	keyd_cleanup
 }
 
+atf_test_case sa2_mode cleanup
+sa2_mode_head()
+{
+	atf_set descr "GETSPI, ADD and UPDATE reject an unknown SA2 mode with EINVAL"
+	atf_set require.user root
+}
+sa2_mode_body()
+{
+	keyd_start $NS
+	kc $NS out <<EOF
+open a
+open b
+echo == add-tunnel
+send a ADD satype=esp spi=6000 $SA_ADDRS enc=aes-cbc:$KEY16 mode=tunnel reqid=5 pid=1111
+recv a
+recv b
+echo == add-transport
+send a ADD satype=esp spi=6001 src=192.168.0.3 dst=192.168.0.6 enc=aes-cbc:$KEY16 mode=transport
+recv a
+recv b
+echo == add-any
+send a ADD satype=esp spi=6002 src=192.168.0.3 dst=192.168.0.7 enc=aes-cbc:$KEY16 mode=any
+recv a
+recv b
+echo == add-200
+send a ADD satype=esp spi=6003 src=192.168.0.3 dst=192.168.0.8 enc=aes-cbc:$KEY16 mode=200
+recv a
+expect-none b 300
+echo == add-tcpmd5
+send a ADD satype=esp spi=6004 src=192.168.0.3 dst=192.168.0.8 enc=aes-cbc:$KEY16 mode=3
+recv a
+echo == add-200-taken-spi
+send a ADD satype=esp spi=6000 $SA_ADDRS enc=aes-cbc:$KEY16 mode=200 reqid=5
+recv a
+echo == getspi-200
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.9 spirange=6100-6100 mode=200
+recv a
+echo == getspi
+send a GETSPI satype=esp src=192.168.0.3 dst=192.168.0.9 spirange=6200-6200 pid=2222
+recv a
+echo == update-larval-200
+send a UPDATE satype=esp spi=6200 src=192.168.0.3 dst=192.168.0.9 enc=aes-cbc:$KEY16 mode=200 pid=2222
+recv a
+expect-none b 300
+echo == update-mature-200
+send a UPDATE satype=esp spi=6000 $SA_ADDRS lh=100 ls=50 mode=200 reqid=5 pid=1111
+recv a
+expect-none b 300
+echo == get-mature
+send a GET satype=esp spi=6000 $SA_ADDRS
+recv a
+echo == get-larval
+send a GET satype=esp spi=6200 src=192.168.0.3 dst=192.168.0.9
+recv a
+echo == get-200
+send a GET satype=esp spi=6003 src=192.168.0.3 dst=192.168.0.8
+recv a
+echo == get-getspi-200
+send a GET satype=esp spi=6100 src=192.168.0.3 dst=192.168.0.9
+recv a
+echo == dump
+send a DUMP
+recv a
+recv a
+recv a
+recv a
+expect-none a 300
+EOF
+	expect_in out add-tunnel '^a: msg type=ADD errno=0 '
+	expect_in out add-tunnel '^b: msg type=ADD errno=0 '
+	expect_in out add-transport '^a: msg type=ADD errno=0 '
+	expect_in out add-any '^a: msg type=ADD errno=0 '
+
+	# Only modes 0 (any), 1 (transport) and 2 (tunnel) are accepted;
+	# 3 is the TCP-MD5 mode FreeBSD's kernel uses internally.
+	expect_in out add-200 '^a: msg type=ADD errno=EINVAL '
+	expect_in out add-200 '^b: none$'
+	expect_in out add-tcpmd5 '^a: msg type=ADD errno=EINVAL '
+	# The mode is checked before the SPI is looked up.
+	expect_in out add-200-taken-spi '^a: msg type=ADD errno=EINVAL '
+	expect_in out getspi-200 '^a: msg type=GETSPI errno=EINVAL '
+	expect_in out getspi '^a: msg type=GETSPI errno=0 '
+	expect_in out update-larval-200 '^a: msg type=UPDATE errno=EINVAL '
+	expect_in out update-larval-200 '^b: none$'
+	expect_in out update-mature-200 '^a: msg type=UPDATE errno=EINVAL '
+	expect_in out update-mature-200 '^b: none$'
+
+	# The rejected requests left the SAD as it was.
+	expect_in out get-mature '^a: msg type=GET errno=0 '
+	expect_in out get-mature '^a:   sa spi=6000 replay=0 state=mature '
+	expect_in out get-mature '^a:   sa2 mode=tunnel reqid=5 '
+	expect_in out get-mature '^a:   key_encrypt bits=128 566572795365637572654b6579212131$'
+	expect_not_in out get-mature 'lifetime_hard'
+	expect_in out get-larval '^a: msg type=GET errno=0 '
+	expect_in out get-larval '^a:   sa spi=6200 replay=0 state=larval '
+	expect_in out get-larval '^a:   sa2 mode=any reqid=0 '
+	expect_not_in out get-larval 'key_encrypt'
+	expect_in out get-200 '^a: msg type=GET errno=ESRCH '
+	expect_in out get-getspi-200 '^a: msg type=GET errno=ESRCH '
+	expect_count sect.dump '^a: msg type=DUMP errno=0 ' 4 "dump"
+	expect_in out dump '^a: none$'
+	expect_not_in out dump 'mode=(200|3|tcpmd5) '
+	keyd_alive $NS
+}
+sa2_mode_cleanup()
+{
+	keyd_cleanup
+}
+
 atf_test_case add_errors cleanup
 add_errors_head()
 {
@@ -1131,6 +1240,7 @@ atf_init_test_cases()
 	atf_add_test_case random_messages
 	atf_add_test_case getspi
 	atf_add_test_case update
+	atf_add_test_case sa2_mode
 	atf_add_test_case add_errors
 	atf_add_test_case sa_flags
 	atf_add_test_case sa_fields
