@@ -232,7 +232,12 @@ new_cipher_ctx(const struct esp_ctx *ctx, const uint8_t *key, size_t keylen,
 		goto bad;
 	if (EVP_CipherInit_ex(c, NULL, NULL, key, NULL, encrypt) != 1)
 		goto bad;
-	if (EVP_CIPHER_CTX_set_padding(c, 0) != 1)
+	/*
+	 * ESP pads block ciphers itself, so CBC needs EVP's padding off.
+	 * Other modes keep the default, because OpenSSL 3.0 repeats a
+	 * padding setting through its parameter lookup at every IV change.
+	 */
+	if (ctx->mode == ESP_MODE_CBC && EVP_CIPHER_CTX_set_padding(c, 0) != 1)
 		goto bad;
 	return c;
 bad:
@@ -456,6 +461,59 @@ esp_cipher_run(EVP_CIPHER_CTX *c, const uint8_t *iv, const uint8_t *in,
 	return ESP_OK;
 }
 
+/*
+ * Setting a new IV costs OpenSSL 3.0 a string-keyed parameter lookup, so
+ * the CBC contexts keep chaining from one packet to the next instead.  In
+ * CBC each block depends only on the key, the block and the ciphertext
+ * block before it.
+ *
+ * Decryption first runs the IV block into a scratch block.  That leaves
+ * the IV as the context's chaining value, so the packet then decrypts as
+ * with the IV set.
+ *
+ * Encryption first runs a random block R, which turns into E(R xor C),
+ * where C is the previous packet's last ciphertext block.  That output is
+ * as unpredictable as RFC 3602 section 2 requires of an IV, and the
+ * packet's blocks chain from it.
+ */
+static int
+cbc_open(EVP_CIPHER_CTX *c, size_t blocklen, const uint8_t *iv,
+    const uint8_t *in, size_t len, uint8_t *out)
+{
+	uint8_t scratch[EVP_MAX_BLOCK_LENGTH];
+	int outl, ok;
+
+	if (len > INT_MAX || blocklen > sizeof(scratch))
+		return ESP_ERR_TOOBIG;
+	ok = EVP_CipherUpdate(c, scratch, &outl, iv, (int)blocklen) == 1 &&
+	    (size_t)outl == blocklen;
+	OPENSSL_cleanse(scratch, sizeof(scratch));
+	if (!ok)
+		return ESP_ERR_CRYPTO;
+	if (len > 0 && (EVP_CipherUpdate(c, out, &outl, in, (int)len) != 1 ||
+	    (size_t)outl != len))
+		return ESP_ERR_CRYPTO;
+	return ESP_OK;
+}
+
+int
+esp_cbc_seal(struct esp_ctx *ctx, uint8_t *buf, size_t len)
+{
+	size_t total = ctx->ivlen + len;
+	int outl;
+
+	if (ctx->mode != ESP_MODE_CBC)
+		return ESP_ERR_INVAL;
+	if (len % ctx->blocklen != 0)
+		return ESP_ERR_LENGTH;
+	if (total > INT_MAX)
+		return ESP_ERR_TOOBIG;
+	if (EVP_CipherUpdate(ctx->enc, buf, &outl, buf, (int)total) != 1 ||
+	    (size_t)outl != total)
+		return ESP_ERR_CRYPTO;
+	return ESP_OK;
+}
+
 int
 esp_cipher(struct esp_ctx *ctx, bool encrypt, const uint8_t *iv,
     const uint8_t *in, size_t len, uint8_t *out)
@@ -470,8 +528,10 @@ esp_cipher(struct esp_ctx *ctx, bool encrypt, const uint8_t *iv,
 	case ESP_MODE_CBC:
 		if (len % ctx->blocklen != 0)
 			return ESP_ERR_LENGTH;
-		return esp_cipher_run(encrypt ? ctx->enc : ctx->dec, iv, in,
-		    len, out);
+		if (!encrypt)
+			return cbc_open(ctx->dec, ctx->blocklen, iv, in, len,
+			    out);
+		return esp_cipher_run(ctx->enc, iv, in, len, out);
 	case ESP_MODE_CTR:
 		/* RFC 3686 section 4: nonce | IV | block counter from 1. */
 		memcpy(block, ctx->salt, ESP_SALTLEN);

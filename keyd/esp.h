@@ -256,6 +256,14 @@ int	esp_cipher(struct esp_ctx *ctx, bool encrypt, const uint8_t *iv,
 	    const uint8_t *in, size_t len, uint8_t *out);
 
 /*
+ * Encrypts a CBC packet in place without giving the cipher a new IV.  buf
+ * contains ctx->ivlen random bytes followed by len bytes of whole blocks.
+ * The random block turns into the packet's IV, and the rest into its
+ * ciphertext under that IV.  Returns 0 or ESP_ERR_*.
+ */
+int	esp_cbc_seal(struct esp_ctx *ctx, uint8_t *buf, size_t len);
+
+/*
  * Computes the SA's integrity algorithm over data (and over the 4 bytes of
  * ext when ext is not NULL) and stores the first ctx->icvlen bytes of the
  * result in icv.  Returns 0 or ESP_ERR_*.

@@ -5,8 +5,10 @@
 
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "esp.h"
 
@@ -106,6 +108,7 @@ aead_seal(struct esp_ctx *ctx, const uint8_t *hdr, uint32_t seq_hi,
 {
 	EVP_CIPHER_CTX *c = ctx->enc;
 	uint8_t nonce[NONCE_LEN], aad[AAD_MAX];
+	OSSL_PARAM params[2];
 	size_t aadlen;
 	int outl;
 
@@ -119,8 +122,10 @@ aead_seal(struct esp_ctx *ctx, const uint8_t *hdr, uint32_t seq_hi,
 		return ESP_ERR_CRYPTO;
 	if (EVP_EncryptFinal_ex(c, buf + len, &outl) != 1 || outl != 0)
 		return ESP_ERR_CRYPTO;
-	if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, (int)ctx->icvlen,
-	    buf + len) != 1)
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+	    buf + len, ctx->icvlen);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_CIPHER_CTX_get_params(c, params) != 1)
 		return ESP_ERR_CRYPTO;
 	return ESP_OK;
 }
@@ -135,15 +140,18 @@ aead_open(struct esp_ctx *ctx, const uint8_t *pkt, uint32_t seq_hi,
 {
 	EVP_CIPHER_CTX *c = ctx->dec;
 	uint8_t nonce[NONCE_LEN], aad[AAD_MAX], tag[ESP_MAX_ICVLEN];
+	OSSL_PARAM params[2];
 	size_t aadlen;
 	int outl;
 
 	build_nonce(ctx, pkt + ESP_HDRLEN, nonce);
 	aadlen = build_aad(ctx, pkt, seq_hi, aad);
 	memcpy(tag, ct + len, ctx->icvlen);
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+	    tag, ctx->icvlen);
+	params[1] = OSSL_PARAM_construct_end();
 	if (EVP_DecryptInit_ex(c, NULL, NULL, NULL, nonce) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)ctx->icvlen,
-	    tag) != 1 ||
+	    EVP_CIPHER_CTX_set_params(c, params) != 1 ||
 	    EVP_DecryptUpdate(c, NULL, &outl, aad, (int)aadlen) != 1)
 		return ESP_ERR_CRYPTO;
 	if (EVP_DecryptUpdate(c, out, &outl, ct, (int)len) != 1 ||
@@ -209,8 +217,13 @@ add_trailer(struct esp_ctx *ctx, uint8_t *p, size_t padlen,
 	return ESP_OK;
 }
 
+/*
+ * Encrypts and authenticates the packet at out.  With chain, its IV field
+ * contains random bytes for esp_cbc_seal() rather than a chosen IV.
+ */
 static int
-seal(struct esp_ctx *ctx, uint8_t *out, size_t ctlen, uint32_t seq_hi)
+seal(struct esp_ctx *ctx, uint8_t *out, size_t ctlen, uint32_t seq_hi,
+    bool chain)
 {
 	uint8_t *iv = out + ESP_HDRLEN, *ct = iv + ctx->ivlen;
 	uint8_t ext[4];
@@ -218,7 +231,10 @@ seal(struct esp_ctx *ctx, uint8_t *out, size_t ctlen, uint32_t seq_hi)
 
 	if (ctx->mode == ESP_MODE_AEAD)
 		return aead_seal(ctx, out, seq_hi, iv, ct, ctlen);
-	rc = esp_cipher(ctx, true, iv, ct, ctlen, ct);
+	if (chain)
+		rc = esp_cbc_seal(ctx, iv, ctlen);
+	else
+		rc = esp_cipher(ctx, true, iv, ct, ctlen, ct);
 	if (rc != ESP_OK || ctx->mac_kind == ESP_MAC_NONE)
 		return rc;
 	put32(ext, seq_hi);
@@ -233,6 +249,7 @@ esp_encrypt(struct esp_ctx *ctx, uint32_t spi, uint64_t seq,
 {
 	size_t hdrlen = esp_header_len(ctx), ctlen, total;
 	uint8_t *ct = out + hdrlen;
+	bool chain;
 	int rc;
 
 	if (!(ctx->flags & ESP_F_ESN) && seq > UINT32_MAX)
@@ -254,13 +271,14 @@ esp_encrypt(struct esp_ctx *ctx, uint32_t spi, uint64_t seq,
 		memmove(ct, payload, payload_len);
 	put32(out, spi);
 	put32(out + 4, (uint32_t)seq);
+	chain = ctx->mode == ESP_MODE_CBC && !ctx->next_iv_set;
 	rc = next_iv(ctx, out + ESP_HDRLEN);
 	if (rc != ESP_OK)
 		return rc;
 	rc = add_trailer(ctx, ct + payload_len, ctlen - payload_len - 2,
 	    next_header, pad_mode);
 	if (rc == ESP_OK)
-		rc = seal(ctx, out, ctlen, (uint32_t)(seq >> 32));
+		rc = seal(ctx, out, ctlen, (uint32_t)(seq >> 32), chain);
 	if (rc != ESP_OK)
 		return rc;
 	*out_len = total;
