@@ -318,6 +318,8 @@ seal(struct keyd *k, struct ipsec_if *ifp, struct sa *sa, struct sa_dp *dp,
 		return;
 	}
 	sa->seq = seq;
+	if (seq >= SEQ_SOFT_LIMIT && !sa->watched)
+		sad_watch_update(&k->sad, sa);
 	rc = esp_encrypt(&dp->esp, sa->spi, seq, v6 ? NH_IPV6 : NH_IPV4, ip,
 	    len, out, cap, (int)(sa->flags & ESP_PAD_MASK), &esplen);
 	if (rc != ESP_OK) {

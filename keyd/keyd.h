@@ -112,6 +112,7 @@ struct sa {
 	uint8_t auth;			/* SADB_AALG_* */
 	uint8_t enc;			/* SADB_EALG_* or SADB_X_CALG_* */
 	bool has_lifetime;		/* hard and soft are set together */
+	bool watched;			/* on the SAD's watch list */
 	uint32_t flags;			/* sadb_sa_flags */
 	uint32_t replay;		/* replay window in bytes, 0 = off */
 	union sockaddr_union src;	/* ports are zero */
@@ -143,15 +144,24 @@ struct sa {
 	struct sa *idx_next;		/* hash chain by proto, src, dst */
 	struct sa **idx_pprev;		/* the pointer to this SA */
 	TAILQ_ENTRY(sa) entry;		/* all SAs, newest first */
+	TAILQ_ENTRY(sa) watch_entry;	/* the watch list, if watched */
 };
 
 TAILQ_HEAD(sa_list, sa);
+
+/* A soft expiry fires when a 32-bit sequence number passes 80 %. */
+#define SEQ_SOFT_LIMIT		0xccccccccu
 
 struct sad {
 	struct sa **spi_tab;
 	struct sa **idx_tab;
 	size_t tab_size;		/* buckets in each table, power of 2 */
 	struct sa_list list;
+	/*
+	 * The SAs the once-a-second check visits: larval ones, those with
+	 * lifetimes and those past the sequence number's soft limit.
+	 */
+	struct sa_list watch;
 	size_t count;
 	size_t max;
 	uint64_t next_serial;
@@ -165,6 +175,8 @@ void	 sad_clear(struct sad *);
 struct sa *sad_new(struct sad *);
 int	 sad_insert(struct sad *, struct sa *);
 void	 sad_remove(struct sad *, struct sa *);
+bool	 sa_watch_needed(const struct sa *);
+void	 sad_watch_update(struct sad *, struct sa *);
 void	 sad_move(struct sad *, struct sa *, const union sockaddr_union *,
 	    const union sockaddr_union *);
 void	 sa_free(struct sa *);

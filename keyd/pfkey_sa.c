@@ -20,9 +20,6 @@
 /* FreeBSD's net.key.spi_trycnt: random SPIs tried before giving up. */
 #define SPI_TRIES		1000
 
-/* A soft expiry fires when a 32-bit sequence number passes 80 %. */
-#define SEQ_SOFT_LIMIT		0xccccccccu
-
 /* The SA index a request names: protocol, addresses, mode and reqid. */
 struct saidx {
 	uint8_t proto;
@@ -708,6 +705,7 @@ pfkey_update(struct keyd *k, struct client *c, const struct key_msg *m)
 		error = update_larval(k, sa, m);
 	else
 		error = update_mature(k, sa, m);
+	sad_watch_update(&k->sad, sa);
 	if (error != 0)
 		return error;
 	if (m->base->sadb_msg_seq != 0)
@@ -1018,11 +1016,11 @@ send_expire(struct keyd *k, struct sa *sa, bool hard)
 }
 
 /*
- * The once-a-second SAD check.  Larval SAs older than 30 s are deleted
- * without a message.  An SA past a hard limit is reported in a hard
- * SADB_EXPIRE and deleted.  A mature SA past a soft limit becomes dying
- * and is reported in a soft SADB_EXPIRE.  Expiry messages go to
- * registered clients.
+ * The once-a-second SAD check, over the SAs on the watch list.  Larval
+ * SAs older than 30 s are deleted without a message.  An SA past a hard
+ * limit is reported in a hard SADB_EXPIRE and deleted.  A mature SA past
+ * a soft limit becomes dying and is reported in a soft SADB_EXPIRE.
+ * Expiry messages go to registered clients.
  */
 void
 keyd_sad_tick(struct keyd *k)
@@ -1030,8 +1028,8 @@ keyd_sad_tick(struct keyd *k)
 	struct sa *sa, *next;
 	uint64_t now = k->now_mono;
 
-	for (sa = TAILQ_FIRST(&k->sad.list); sa != NULL; sa = next) {
-		next = TAILQ_NEXT(sa, entry);
+	for (sa = TAILQ_FIRST(&k->sad.watch); sa != NULL; sa = next) {
+		next = TAILQ_NEXT(sa, watch_entry);
 		if (sa->state == SADB_SASTATE_LARVAL) {
 			if (now - sa->created_mono > KEYD_LARVAL_LIFETIME)
 				keyd_sa_delete(k, sa,
@@ -1044,14 +1042,14 @@ keyd_sad_tick(struct keyd *k)
 			keyd_sa_delete(k, sa, "hard lifetime expired, deleted");
 			continue;
 		}
-		if (sa->state != SADB_SASTATE_MATURE)
-			continue;
-		if ((sa->has_lifetime && limit_reached(sa, &sa->soft, now)) ||
+		if (sa->state == SADB_SASTATE_MATURE &&
+		    ((sa->has_lifetime && limit_reached(sa, &sa->soft, now)) ||
 		    ((sa->flags & SADB_X_SAFLAGS_ESN) == 0 &&
-		    sa->seq >= SEQ_SOFT_LIMIT)) {
+		    sa->seq >= SEQ_SOFT_LIMIT))) {
 			sa->state = SADB_SASTATE_DYING;
 			send_expire(k, sa, false);
 			log_sa(sa, "soft lifetime expired, now dying");
 		}
+		sad_watch_update(&k->sad, sa);
 	}
 }

@@ -28,6 +28,7 @@ sad_init(struct sad *sad, size_t max)
 {
 	memset(sad, 0, sizeof(*sad));
 	TAILQ_INIT(&sad->list);
+	TAILQ_INIT(&sad->watch);
 	sad->max = max;
 	sad->next_serial = 1;
 }
@@ -243,6 +244,7 @@ sad_insert(struct sad *sad, struct sa *sa)
 	TAILQ_INSERT_HEAD(&sad->list, sa, entry);
 	link_sa(sad, sa);
 	sad->count++;
+	sad_watch_update(sad, sa);
 	return 0;
 }
 
@@ -261,7 +263,42 @@ sad_remove(struct sad *sad, struct sa *sa)
 	if ((*sa->idx_pprev = sa->idx_next) != NULL)
 		sa->idx_next->idx_pprev = sa->idx_pprev;
 	TAILQ_REMOVE(&sad->list, sa, entry);
+	if (sa->watched) {
+		TAILQ_REMOVE(&sad->watch, sa, watch_entry);
+		sa->watched = false;
+	}
 	sad->count--;
+}
+
+/*
+ * Returns whether the once-a-second check has work for sa: a larval SA
+ * times out, lifetimes may run out, and a mature SA without ESN past the
+ * sequence number's soft limit is due a soft expiry.
+ */
+bool
+sa_watch_needed(const struct sa *sa)
+{
+	if (sa->state == SADB_SASTATE_LARVAL || sa->has_lifetime)
+		return true;
+	return sa->state == SADB_SASTATE_MATURE &&
+	    (sa->flags & SADB_X_SAFLAGS_ESN) == 0 && sa->seq >= SEQ_SOFT_LIMIT;
+}
+
+/*
+ * Puts sa on the watch list or takes it off, following sa_watch_needed().
+ * With 100,000 SAs and no lifetimes, the check then touches no SA at all
+ * instead of every SA each second.
+ */
+void
+sad_watch_update(struct sad *sad, struct sa *sa)
+{
+	bool needed = sa_watch_needed(sa);
+
+	if (needed && !sa->watched)
+		TAILQ_INSERT_HEAD(&sad->watch, sa, watch_entry);
+	else if (!needed && sa->watched)
+		TAILQ_REMOVE(&sad->watch, sa, watch_entry);
+	sa->watched = needed;
 }
 
 /* Gives sa new addresses, moving it to the hash chain they select. */
