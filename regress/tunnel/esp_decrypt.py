@@ -55,14 +55,21 @@ def columns(outer, inner):
     return [",".join(v4), ",".join(v6), icmp_type, icmp6_type, ident, seq]
 
 
-def main():
-    sas = dict(parse_sa(a) for a in sys.argv[2:])
-    for n, frame in enumerate(rdpcap(sys.argv[1]), 1):
+def esp_frames(path, sa_args):
+    """Yield (frame number, outer header, ESP layer, SA or None) for each
+    ESP frame of the pcap file at path, with the SAs given as SA
+    arguments."""
+    sas = dict(parse_sa(a) for a in sa_args)
+    for n, frame in enumerate(rdpcap(path), 1):
         outer = outer_of(frame)
         if outer is None:
             continue
         esp = outer[ESP]
-        sa = sas.get((esp.spi, outer.src, outer.dst))
+        yield n, outer, esp, sas.get((esp.spi, outer.src, outer.dst))
+
+
+def main():
+    for n, outer, esp, sa in esp_frames(sys.argv[1], sys.argv[2:]):
         good = bad = iv = ""
         inner = None
         if sa is not None:

@@ -16,10 +16,8 @@ import sys
 
 from scapy.layers.inet import IP, TCP
 from scapy.layers.inet6 import IPv6
-from scapy.layers.ipsec import ESP
-from scapy.utils import rdpcap
 
-from esp_decrypt import outer_of, parse_sa
+from esp_decrypt import esp_frames
 
 
 def expected_checksum(inner):
@@ -30,14 +28,8 @@ def expected_checksum(inner):
 
 
 def main():
-    sas = dict(parse_sa(a) for a in sys.argv[2:])
     checked, bad, failed = 0, [], 0
-    for n, frame in enumerate(rdpcap(sys.argv[1]), 1):
-        outer = outer_of(frame)
-        if outer is None:
-            continue
-        esp = outer[ESP]
-        sa = sas.get((esp.spi, outer.src, outer.dst))
+    for n, outer, _, sa in esp_frames(sys.argv[1], sys.argv[2:]):
         if sa is None:
             continue
         try:
