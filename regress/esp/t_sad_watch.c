@@ -62,13 +62,13 @@ add_sa(struct sad *sad, uint32_t spi, uint8_t state, bool lifetime,
 	return sa;
 }
 
-ATF_TC(insert_watches_some);
-ATF_TC_HEAD(insert_watches_some, tc)
+ATF_TC(insert_watches_larval_timed);
+ATF_TC_HEAD(insert_watches_larval_timed, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "Only larval SAs and SAs with "
 	    "lifetimes go on the watch list when inserted");
 }
-ATF_TC_BODY(insert_watches_some, tc)
+ATF_TC_BODY(insert_watches_larval_timed, tc)
 {
 	struct sad sad;
 	struct sa *larval, *timed, *plain;
@@ -156,7 +156,7 @@ ATF_TC_BODY(remove_unwatches, tc)
 
 ATF_TP_ADD_TCS(tp)
 {
-	ATF_TP_ADD_TC(tp, insert_watches_some);
+	ATF_TP_ADD_TC(tp, insert_watches_larval_timed);
 	ATF_TP_ADD_TC(tp, sequence_soft_limit);
 	ATF_TP_ADD_TC(tp, remove_unwatches);
 	return atf_no_error();
